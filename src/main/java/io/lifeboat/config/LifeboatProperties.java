@@ -23,9 +23,7 @@ public record LifeboatProperties(
     boolean demo,
     Api api,
     Directory directory,
-    String masterKey,
-    Smtp smtp,
-    Sftp sftp) {
+    String masterKey) {
 
   public LifeboatProperties {
     if (dataDir == null) {
@@ -39,12 +37,6 @@ public record LifeboatProperties(
     }
     if (directory == null) {
       directory = new Directory(null, null);
-    }
-    if (smtp == null) {
-      smtp = new Smtp(true, 2525);
-    }
-    if (sftp == null) {
-      sftp = new Sftp(true, 2222);
     }
   }
 
@@ -86,10 +78,4 @@ public record LifeboatProperties(
       }
     }
   }
-
-  /** Inbound SMTP listener. */
-  public record Smtp(boolean enabled, int port) {}
-
-  /** SFTP listener for the CSV drop. */
-  public record Sftp(boolean enabled, int port) {}
 }
