@@ -102,11 +102,11 @@ for target in "all:$USERS:" "group:$GROUP_SIZE:?group=g10k"; do
     "off: median $(printf '%s\n' "${off[@]}" | median) s"
   if [[ "$DB" == postgres ]]; then
     where="customer_id = '$CUSTOMER'"
-    [[ -n "$query" ]] && where="$where AND id IN (SELECT user_id FROM user_group WHERE group_name = 'g10k')"
+    [[ -n "$query" ]] && where="$where AND user_id IN (SELECT user_id FROM user_group WHERE group_name = 'g10k')"
     sql=()
     for _ in $(seq "$ROUNDS"); do
-      sql+=("$( { echo '\timing on'; echo "UPDATE mail_user SET failover = true WHERE $where AND failover <> true;";
-        echo "UPDATE mail_user SET failover = false WHERE $where AND failover <> false;"; } |
+      sql+=("$( { echo '\timing on'; echo "UPDATE user_state SET failover = true WHERE $where AND failover <> true;";
+        echo "UPDATE user_state SET failover = false WHERE $where AND failover <> false;"; } |
         psql -q "$BENCH_PG_PSQL" | awk '/^Time:/ {print $2 / 1000; exit}')")
     done
     echo "  peer: bare SQL UPDATE through psql, $name: median $(printf '%s\n' "${sql[@]}" | median) s"

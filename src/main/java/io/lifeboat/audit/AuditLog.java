@@ -86,10 +86,10 @@ public class AuditLog {
         """
         INSERT INTO audit_event (occurred, request_id, actor, client_address, customer_id,
                                  user_email, action, field, old_value, new_value)
-        SELECT :occurred, :requestId, :actor, :clientAddress, customer_id, email, :action,
+        SELECT :occurred, :requestId, :actor, :clientAddress, s.customer_id, u.email, :action,
                :field, :oldValue, :newValue
-          FROM mail_user
-         WHERE customer_id = :customer AND change_ref = :ref
+          FROM user_state s JOIN mail_user u ON u.id = s.user_id
+         WHERE s.customer_id = :customer AND s.change_ref = :ref
         """,
         actorParameters(actor, Timestamp.from(Instant.now()))
             .addValue("customer", customerId)

@@ -33,9 +33,13 @@ public class UserRepository {
   private static final String USER_COLUMNS =
       """
       u.id, u.customer_id, u.email, u.domain, u.display_name, u.given_name, u.sur_name,
-      u.language, u.timezone, u.department, u.cost_center, u.phone, u.mobile, u.activation,
-      u.access, u.failover, u.created, u.modified, u.deactivated, u.deletion_due
+      u.language, u.timezone, u.department, u.cost_center, u.phone, u.mobile, s.activation,
+      s.access, s.failover, u.created, u.modified, s.modified AS state_modified,
+      s.deactivated, s.deletion_due
       """;
+
+  /** The profile joined with the state; every query that reads whole users starts here. */
+  private static final String USERS = " FROM mail_user u JOIN user_state s ON s.user_id = u.id";
 
   private final JdbcClient jdbc;
   private final NamedParameterJdbcTemplate named;
@@ -51,7 +55,7 @@ public class UserRepository {
 
   /** Finds a user of any customer by address, deleted users included. */
   public Optional<User> findByEmail(String email) {
-    return jdbc.sql("SELECT " + USER_COLUMNS + " FROM mail_user u WHERE u.email = :email")
+    return jdbc.sql("SELECT " + USER_COLUMNS + USERS + " WHERE u.email = :email")
         .param("email", email)
         .query((rs, n) -> map(rs, List.of()))
         .optional()
@@ -81,7 +85,7 @@ public class UserRepository {
               rs -> {
                 groups.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(rs.getString(2));
               });
-      jdbc.sql("SELECT " + USER_COLUMNS + " FROM mail_user u WHERE u.email IN (:emails)")
+      jdbc.sql("SELECT " + USER_COLUMNS + USERS + " WHERE u.email IN (:emails)")
           .param("emails", chunk)
           .query((rs, n) -> map(rs, groups.getOrDefault(rs.getLong("id"), List.of())))
           .list()
@@ -93,7 +97,7 @@ public class UserRepository {
   /** Counts the active users of a customer matching a selection. */
   public long count(String customerId, UserSelection selection) {
     MapSqlParameterSource params = new MapSqlParameterSource("customer", customerId);
-    String sql = "SELECT COUNT(*) FROM mail_user u WHERE " + where(selection, params);
+    String sql = "SELECT COUNT(*) FROM user_state s WHERE " + where(selection, params);
     return named.queryForObject(sql, params, Long.class);
   }
 
@@ -107,7 +111,9 @@ public class UserRepository {
     String sql =
         "SELECT "
             + USER_COLUMNS
-            + ", g.group_name FROM mail_user u LEFT JOIN user_group g ON g.user_id = u.id WHERE "
+            + ", g.group_name"
+            + USERS
+            + " LEFT JOIN user_group g ON g.user_id = u.id WHERE "
             + where(selection, params)
             + " ORDER BY u.id, g.group_name";
     GroupingRowHandler handler = new GroupingRowHandler(sink);
@@ -136,7 +142,14 @@ public class UserRepository {
             """)
         .paramSource(p)
         .update(keys, "id");
-    return keys.getKeyAs(Long.class);
+    long id = keys.getKeyAs(Long.class);
+    jdbc.sql(
+            "INSERT INTO user_state (user_id, customer_id, modified) VALUES (:id, :customer, :now)")
+        .param("id", id)
+        .param("customer", customerId)
+        .param("now", Timestamp.from(now))
+        .update();
+    return id;
   }
 
   /** Writes the provisioned fields and clears a pending deletion. */
@@ -148,10 +161,18 @@ public class UserRepository {
             UPDATE mail_user SET display_name = :displayName, given_name = :givenName,
                    sur_name = :surName, language = :language, timezone = :timezone,
                    department = :department, cost_center = :costCenter, phone = :phone,
-                   mobile = :mobile, modified = :now, deactivated = NULL, deletion_due = NULL
+                   mobile = :mobile, modified = :now
              WHERE id = :id
             """)
         .paramSource(p)
+        .update();
+    jdbc.sql(
+            """
+            UPDATE user_state SET deactivated = NULL, deletion_due = NULL, modified = :now
+             WHERE user_id = :id AND deactivated IS NOT NULL
+            """)
+        .param("now", Timestamp.from(now))
+        .param("id", id)
         .update();
   }
 
@@ -186,11 +207,11 @@ public class UserRepository {
     params.addValue("value", value).addValue("ref", ref).addValue("now", Timestamp.from(now));
     String column = flag.column();
     String sql =
-        "UPDATE mail_user u SET "
+        "UPDATE user_state s SET "
             + column
             + " = :value, modified = :now, change_ref = :ref WHERE "
             + where(selection, params)
-            + " AND u."
+            + " AND s."
             + column
             + " <> :value";
     return named.update(sql, params);
@@ -199,9 +220,9 @@ public class UserRepository {
   /** Sets a flag on one user; returns false when it already had the value. */
   public boolean setFlag(long userId, Flag flag, boolean value, Instant now) {
     return jdbc.sql(
-                "UPDATE mail_user SET "
+                "UPDATE user_state SET "
                     + flag.column()
-                    + " = :value, modified = :now WHERE id = :id AND "
+                    + " = :value, modified = :now WHERE user_id = :id AND "
                     + flag.column()
                     + " <> :value")
             .param("value", value)
@@ -221,7 +242,7 @@ public class UserRepository {
     params.addValue("ref", ref).addValue("now", Timestamp.from(now));
     params.addValue("due", Timestamp.from(due));
     String sql =
-        "UPDATE mail_user u SET deactivated = :now, deletion_due = :due, modified = :now,"
+        "UPDATE user_state s SET deactivated = :now, deletion_due = :due, modified = :now,"
             + " change_ref = :ref WHERE "
             + where(selection, params);
     return named.update(sql, params);
@@ -231,8 +252,8 @@ public class UserRepository {
   public boolean markDeleted(long userId, Instant now, Instant due) {
     return jdbc.sql(
                 """
-                UPDATE mail_user SET deactivated = :now, deletion_due = :due, modified = :now
-                 WHERE id = :id AND deactivated IS NULL
+                UPDATE user_state SET deactivated = :now, deletion_due = :due, modified = :now
+                 WHERE user_id = :id AND deactivated IS NULL
                 """)
             .param("now", Timestamp.from(now))
             .param("due", Timestamp.from(due))
@@ -244,7 +265,9 @@ public class UserRepository {
   /** Returns the addresses of the users tagged with {@code ref} by one bulk change. */
   public List<String> emailsChangedBy(String customerId, String ref) {
     return jdbc.sql(
-            "SELECT email FROM mail_user WHERE customer_id = :c AND change_ref = :ref ORDER BY id")
+            "SELECT u.email"
+                + USERS
+                + " WHERE s.customer_id = :c AND s.change_ref = :ref ORDER BY u.id")
         .param("c", customerId)
         .param("ref", ref)
         .query(String.class)
@@ -256,7 +279,8 @@ public class UserRepository {
     return jdbc.sql(
             "SELECT "
                 + USER_COLUMNS
-                + " FROM mail_user u WHERE u.deletion_due <= :now ORDER BY u.deletion_due"
+                + USERS
+                + " WHERE s.deletion_due <= :now ORDER BY s.deletion_due"
                 + " LIMIT :limit")
         .param("now", Timestamp.from(now))
         .param("limit", limit)
@@ -266,7 +290,11 @@ public class UserRepository {
 
   /** Deletes a user row for good if its deletion is still due; returns whether it did. */
   public boolean purge(long userId, Instant now) {
-    return jdbc.sql("DELETE FROM mail_user WHERE id = :id AND deletion_due <= :now")
+    return jdbc.sql(
+                """
+                DELETE FROM mail_user WHERE id = :id
+                   AND id IN (SELECT user_id FROM user_state WHERE deletion_due <= :now)
+                """)
             .param("id", userId)
             .param("now", Timestamp.from(now))
             .update()
@@ -284,33 +312,36 @@ public class UserRepository {
   public void setPassword(long userId, String hash, Instant now) {
     jdbc.sql(
             """
-            UPDATE mail_user SET password_hash = :hash, activation = TRUE,
-                   password_changed = :now, modified = :now
+            UPDATE mail_user SET password_hash = :hash, password_changed = :now, modified = :now
              WHERE id = :id
             """)
         .param("hash", hash)
         .param("now", Timestamp.from(now))
         .param("id", userId)
         .update();
+    jdbc.sql("UPDATE user_state SET activation = TRUE, modified = :now WHERE user_id = :id")
+        .param("now", Timestamp.from(now))
+        .param("id", userId)
+        .update();
   }
 
   private static String where(UserSelection s, MapSqlParameterSource params) {
-    StringBuilder sql = new StringBuilder("u.customer_id = :customer AND u.deactivated IS NULL");
+    StringBuilder sql = new StringBuilder("s.customer_id = :customer AND s.deactivated IS NULL");
     if (s.activation() != null) {
-      sql.append(" AND u.activation = :activation");
+      sql.append(" AND s.activation = :activation");
       params.addValue("activation", s.activation());
     }
     if (s.access() != null) {
-      sql.append(" AND u.access = :access");
+      sql.append(" AND s.access = :access");
       params.addValue("access", s.access());
     }
     if (s.failover() != null) {
-      sql.append(" AND u.failover = :failover");
+      sql.append(" AND s.failover = :failover");
       params.addValue("failover", s.failover());
     }
     if (!s.groups().isEmpty()) {
       sql.append(
-          " AND u.id IN (SELECT g2.user_id FROM user_group g2 WHERE g2.group_name IN (:groups))");
+          " AND s.user_id IN (SELECT g2.user_id FROM user_group g2 WHERE g2.group_name IN (:groups))");
       params.addValue("groups", s.groups());
     }
     return sql.toString();
@@ -386,9 +417,13 @@ public class UserRepository {
         rs.getBoolean("access"),
         rs.getBoolean("failover"),
         instant(rs, "created"),
-        instant(rs, "modified"),
+        latest(instant(rs, "modified"), instant(rs, "state_modified")),
         instant(rs, "deactivated"),
         instant(rs, "deletion_due"));
+  }
+
+  private static Instant latest(Instant a, Instant b) {
+    return b != null && b.isAfter(a) ? b : a;
   }
 
   /** Folds the rows of a user-to-group join, ordered by user id, into one user each. */

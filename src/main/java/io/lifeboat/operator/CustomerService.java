@@ -305,7 +305,7 @@ public class CustomerService {
                 + d.name()
                 + " still has "
                 + users
-                + " users; delete them before removing the domain");
+                + " users; delete them and wait for their purge before removing the domain");
       }
       customers.deleteDomain(d.name());
       changes.add(new Change(id, null, "domain.removed", "domain", describe(d), null));
