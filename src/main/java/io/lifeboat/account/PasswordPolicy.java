@@ -17,36 +17,62 @@ public final class PasswordPolicy {
 
   private static final Pattern ALLOWED = Pattern.compile("[A-Za-z0-9@$!%*?&]*");
 
+  /** One rule of the policy, with the English message the API returns when it is broken. */
+  public enum Rule {
+    MIN_LENGTH("password must be at least 8 characters long"),
+    MAX_LENGTH("password must be at most 256 characters long"),
+    CHARACTERS("password may contain only letters a-z and A-Z, digits and @$!%*?&"),
+    UPPER_CASE("password must contain an upper-case letter"),
+    LOWER_CASE("password must contain a lower-case letter"),
+    DIGIT("password must contain a digit"),
+    SPECIAL("password must contain one of @$!%*?&");
+
+    private final String message;
+
+    Rule(String message) {
+      this.message = message;
+    }
+
+    public String message() {
+      return message;
+    }
+  }
+
   private PasswordPolicy() {}
 
-  /** Returns one message per broken rule, empty when the password is acceptable. */
-  public static List<String> check(String password) {
-    List<String> broken = new ArrayList<>();
-    if (password == null || password.isEmpty()) {
-      broken.add("password is required");
-      return broken;
+  /** Returns every rule the password breaks, in the order of {@link Rule}; empty when valid. */
+  public static List<Rule> brokenRules(String password) {
+    String value = password == null ? "" : password;
+    List<Rule> broken = new ArrayList<>();
+    if (value.length() < MIN_LENGTH) {
+      broken.add(Rule.MIN_LENGTH);
     }
-    if (password.length() < MIN_LENGTH) {
-      broken.add("password must be at least 8 characters long");
+    if (value.length() > MAX_LENGTH) {
+      broken.add(Rule.MAX_LENGTH);
     }
-    if (password.length() > MAX_LENGTH) {
-      broken.add("password must be at most 256 characters long");
+    if (!ALLOWED.matcher(value).matches()) {
+      broken.add(Rule.CHARACTERS);
     }
-    if (!ALLOWED.matcher(password).matches()) {
-      broken.add("password may contain only letters a-z and A-Z, digits and @$!%*?&");
+    if (value.chars().noneMatch(c -> c >= 'A' && c <= 'Z')) {
+      broken.add(Rule.UPPER_CASE);
     }
-    if (password.chars().noneMatch(c -> c >= 'A' && c <= 'Z')) {
-      broken.add("password must contain an upper-case letter");
+    if (value.chars().noneMatch(c -> c >= 'a' && c <= 'z')) {
+      broken.add(Rule.LOWER_CASE);
     }
-    if (password.chars().noneMatch(c -> c >= 'a' && c <= 'z')) {
-      broken.add("password must contain a lower-case letter");
+    if (value.chars().noneMatch(c -> c >= '0' && c <= '9')) {
+      broken.add(Rule.DIGIT);
     }
-    if (password.chars().noneMatch(c -> c >= '0' && c <= '9')) {
-      broken.add("password must contain a digit");
-    }
-    if (password.chars().noneMatch(c -> SPECIALS.indexOf(c) >= 0)) {
-      broken.add("password must contain one of @$!%*?&");
+    if (value.chars().noneMatch(c -> SPECIALS.indexOf(c) >= 0)) {
+      broken.add(Rule.SPECIAL);
     }
     return broken;
+  }
+
+  /** Returns the API message of every broken rule, empty when the password is acceptable. */
+  public static List<String> check(String password) {
+    if (password == null || password.isEmpty()) {
+      return List.of("password is required");
+    }
+    return brokenRules(password).stream().map(Rule::message).toList();
   }
 }

@@ -169,6 +169,25 @@ public class TokenService {
         "Password set customer={} user={} activation={}", user.customerId(), user.email(), true);
   }
 
+  /**
+   * Returns the language of the user a token belongs to while the token is usable, so that the
+   * account pages can greet the user in it. Consumes nothing.
+   */
+  public Optional<String> languageOfTokenOwner(String token) {
+    if (token == null || token.length() != TOKEN_LENGTH) {
+      return Optional.empty();
+    }
+    return jdbc.sql(
+            """
+            SELECT u.language FROM account_token t JOIN mail_user u ON u.id = t.user_id
+             WHERE t.token_hash = :hash AND t.used IS NULL AND t.expires > :now
+            """)
+        .param("hash", Secrets.sha256(token))
+        .param("now", Timestamp.from(clock.instant()))
+        .query(String.class)
+        .optional();
+  }
+
   private Optional<User> usableTokenOwner(String tokenHash, String email) {
     if (email == null) {
       return Optional.empty();
