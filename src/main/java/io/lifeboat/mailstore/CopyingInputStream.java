@@ -8,7 +8,8 @@ import java.io.OutputStream;
 /**
  * Passes every byte read from the source to a sink as well and counts them, so that one read of a
  * message feeds both the parser and the encrypting blob writer. Skipping is done by reading, so
- * that the sink misses nothing; mark and reset are not supported.
+ * that the sink misses nothing; mark and reset are not supported. Closing does not close the
+ * source, because mime4j closes its input at the end of a parse and the rest must still be drained.
  */
 final class CopyingInputStream extends FilterInputStream {
 
@@ -70,6 +71,11 @@ final class CopyingInputStream extends FilterInputStream {
   @Override
   public void reset() throws IOException {
     throw new IOException("mark and reset are not supported");
+  }
+
+  @Override
+  public void close() {
+    // The caller that opened the source closes it.
   }
 
   /** Reads the rest of the source, so that the sink receives all of it. */

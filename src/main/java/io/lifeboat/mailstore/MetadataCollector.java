@@ -24,12 +24,11 @@ import org.apache.james.mime4j.parser.AbstractContentHandler;
 import org.apache.james.mime4j.stream.BodyDescriptor;
 import org.apache.james.mime4j.stream.Field;
 import org.apache.james.mime4j.stream.NameValuePair;
-import org.apache.james.mime4j.stream.ParserCursor;
 import org.apache.james.mime4j.stream.RawBody;
 import org.apache.james.mime4j.stream.RawField;
 import org.apache.james.mime4j.stream.RawFieldParser;
+import org.apache.james.mime4j.util.ByteSequence;
 import org.apache.james.mime4j.util.CharsetUtil;
-import org.apache.james.mime4j.util.ContentUtil;
 import org.apache.james.mime4j.util.MimeParameterMapping;
 import org.apache.james.mime4j.util.MimeUtil;
 import org.jsoup.Jsoup;
@@ -207,10 +206,7 @@ final class MetadataCollector extends AbstractContentHandler {
 
   private void addresses(Field field, List<MailAddress> target) {
     String text = unfolded(field);
-    AddressList list =
-        LenientAddressParser.DEFAULT.parseAddressList(
-            ContentUtil.encode(StandardCharsets.ISO_8859_1, text),
-            new ParserCursor(0, text.length()));
+    AddressList list = LenientAddressParser.DEFAULT.parseAddressList(text);
     for (Address address : list) {
       if (address instanceof Mailbox mailbox) {
         add(target, mailbox);
@@ -228,13 +224,13 @@ final class MetadataCollector extends AbstractContentHandler {
     if (target.size() >= MAX_ADDRESSES) {
       return;
     }
-    String name = HeaderText.normalize(HeaderText.repair8bit(mailbox.getName()), MAX_NAME_CHARS);
-    String address = HeaderText.repair8bit(mailbox.getAddress());
+    String name = HeaderText.normalize(mailbox.getName(), MAX_NAME_CHARS);
+    String address = mailbox.getAddress();
     target.add(new MailAddress(name == null || name.isEmpty() ? null : name, address));
   }
 
   private static String decodedText(Field field, int maxChars) {
-    String text = HeaderText.repair8bit(unfolded(field));
+    String text = unfolded(field);
     return HeaderText.normalize(
         DecoderUtil.decodeEncodedWords(text, DecodeMonitor.SILENT), maxChars);
   }
@@ -254,14 +250,30 @@ final class MetadataCollector extends AbstractContentHandler {
     return text.isEmpty() ? null : text;
   }
 
+  /**
+   * Returns the unfolded field body. mime4j decodes raw 8-bit header bytes as UTF-8 and replaces
+   * what is not UTF-8; this re-reads such bytes as windows-1252 instead, so that legacy unlabelled
+   * headers keep their letters.
+   */
   private static String unfolded(Field field) {
     String body = field.getBody();
+    ByteSequence raw = field.getRaw();
+    if (raw != null) {
+      byte[] bytes = raw.toByteArray();
+      int colon = 0;
+      while (colon < bytes.length && bytes[colon] != ':') {
+        colon++;
+      }
+      if (colon < bytes.length) {
+        int start = colon + 1;
+        body = HeaderText.decodeUtf8Strictly(bytes, start, bytes.length - start).stripLeading();
+      }
+    }
     return body == null ? "" : MimeUtil.unfold(body);
   }
 
   private static RawBody rawBody(Field field) {
-    RawField raw = field instanceof RawField r ? r : new RawField(field.getName(), field.getBody());
-    return FIELD_PARSER.parseRawBody(raw);
+    return FIELD_PARSER.parseRawBody(new RawField(field.getName(), unfolded(field)));
   }
 
   /**
