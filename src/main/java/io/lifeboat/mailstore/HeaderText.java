@@ -7,11 +7,16 @@ import java.nio.charset.Charset;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+import org.apache.james.mime4j.util.CharsetUtil;
 
 /** Clean-up of header text that mime4j hands over as one character per raw byte. */
 final class HeaderText {
 
   private static final Charset WINDOWS_1252 = Charset.forName("windows-1252");
+  private static final Pattern ENCODED_WORD_LANGUAGE =
+      Pattern.compile("=\\?([^?*\\s]+)\\*[A-Za-z0-9-]*\\?");
+  private static final String ADDRESS_DELIMITERS = ">,;) \t\r\n\"";
 
   private HeaderText() {}
 
@@ -52,6 +57,34 @@ final class HeaderText {
     } catch (CharacterCodingException notUtf8) {
       return new String(bytes, offset, length, WINDOWS_1252);
     }
+  }
+
+  /**
+   * Removes the RFC 2231 language tag from encoded words ({@code =?utf-8*de?Q?...?=} becomes {@code
+   * =?utf-8?Q?...?=}), which mime4j's decoder does not accept.
+   */
+  static String withoutEncodedWordLanguage(String text) {
+    return text.indexOf('*') < 0 ? text : ENCODED_WORD_LANGUAGE.matcher(text).replaceAll("=?$1?");
+  }
+
+  /**
+   * Returns {@code address} extended by the characters that follow it in the header text up to the
+   * next delimiter. mime4j's address parser ends a domain at its first non-ASCII character, so an
+   * internationalized domain (RFC 6532) such as {@code università.it} comes back cut short.
+   */
+  static String completeAddress(String address, String headerText) {
+    if (address == null || CharsetUtil.isASCII(headerText)) {
+      return address;
+    }
+    int start = headerText.indexOf(address);
+    if (start < 0) {
+      return address;
+    }
+    int end = start + address.length();
+    while (end < headerText.length() && ADDRESS_DELIMITERS.indexOf(headerText.charAt(end)) < 0) {
+      end++;
+    }
+    return headerText.substring(start, end);
   }
 
   /**

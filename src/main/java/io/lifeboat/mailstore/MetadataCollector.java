@@ -176,7 +176,13 @@ final class MetadataCollector extends AbstractContentHandler {
             && "related".equalsIgnoreCase(parent.subtype)
             && contentId != null
             && !declaredAttachment;
-    if (embeddedResource) {
+    // Another rendering of the body, such as text/watch-html or text/enriched, is no attachment.
+    boolean alternativeBody =
+        parent != null
+            && "alternative".equalsIgnoreCase(parent.subtype)
+            && fileName == null
+            && !declaredAttachment;
+    if (embeddedResource || alternativeBody) {
       return;
     }
     hasAttachments = true;
@@ -205,13 +211,13 @@ final class MetadataCollector extends AbstractContentHandler {
   }
 
   private void addresses(Field field, List<MailAddress> target) {
-    String text = unfolded(field);
+    String text = HeaderText.withoutEncodedWordLanguage(unfolded(field));
     AddressList list = LenientAddressParser.DEFAULT.parseAddressList(text);
     for (Address address : list) {
       if (address instanceof Mailbox mailbox) {
-        add(target, mailbox);
+        add(target, mailbox, text);
       } else if (address instanceof Group group) {
-        group.getMailboxes().forEach(m -> add(target, m));
+        group.getMailboxes().forEach(m -> add(target, m, text));
       }
     }
     if (list.isEmpty() && !text.isBlank() && target.size() < MAX_ADDRESSES) {
@@ -220,17 +226,21 @@ final class MetadataCollector extends AbstractContentHandler {
     }
   }
 
-  private static void add(List<MailAddress> target, Mailbox mailbox) {
+  private static void add(List<MailAddress> target, Mailbox mailbox, String headerText) {
     if (target.size() >= MAX_ADDRESSES) {
       return;
     }
     String name = HeaderText.normalize(mailbox.getName(), MAX_NAME_CHARS);
-    String address = mailbox.getAddress();
+    String address = HeaderText.completeAddress(mailbox.getAddress(), headerText);
     target.add(new MailAddress(name == null || name.isEmpty() ? null : name, address));
   }
 
+  /**
+   * Decodes RFC 2047 encoded words. NOTE: mime4j decodes each encoded word on its own, so a
+   * multi-byte character that a sender split across two words shows as U+FFFD.
+   */
   private static String decodedText(Field field, int maxChars) {
-    String text = unfolded(field);
+    String text = HeaderText.withoutEncodedWordLanguage(unfolded(field));
     return HeaderText.normalize(
         DecoderUtil.decodeEncodedWords(text, DecodeMonitor.SILENT), maxChars);
   }
