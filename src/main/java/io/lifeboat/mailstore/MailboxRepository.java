@@ -61,8 +61,13 @@ public class MailboxRepository {
         .isPresent();
   }
 
-  /** Deletes a mailbox with its data keys; folders and messages go with it by cascade. */
+  /**
+   * Deletes a mailbox with its data keys, folders and messages. The rows go child first: H2 checks
+   * the message-to-folder reference per row, so a cascade from the mailbox alone could fail.
+   */
   public boolean delete(long userId) {
+    jdbc.sql("DELETE FROM mail_message WHERE user_id = :id").param("id", userId).update();
+    jdbc.sql("DELETE FROM mail_folder WHERE user_id = :id").param("id", userId).update();
     return jdbc.sql("DELETE FROM mailbox WHERE user_id = :id").param("id", userId).update() > 0;
   }
 }
