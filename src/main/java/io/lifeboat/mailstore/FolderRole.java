@@ -16,7 +16,7 @@ public enum FolderRole {
     this.displayName = displayName;
   }
 
-  /** The English name; the webmail translates it. */
+  /** Returns the English name, which the webmail translates. */
   public String displayName() {
     return displayName;
   }

@@ -17,7 +17,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Folder operations of {@link Mailstore}. Custom folder names are encrypted, so the database cannot
- * enforce their uniqueness; changes to a mailbox's folders lock its mailbox row instead, and the
+ * enforce their uniqueness. Changes to a mailbox's folders lock its mailbox row instead, and the
  * names are compared after decryption.
  */
 @Component

@@ -67,7 +67,7 @@ public final class MailboxCipher {
 
   String decryptFolderName(byte[] ciphertext) {
     // NOTE: folder ids are assigned on insert, so a name is bound to its mailbox but not to its
-    // folder row; swapping two name ciphertexts of one mailbox goes unnoticed.
+    // folder row. Swapping the name ciphertexts of two folders of one mailbox goes unnoticed.
     byte[] plain = decrypt(ciphertext, associatedData("folder-name", ""), "folder name");
     return new String(plain, StandardCharsets.UTF_8);
   }
@@ -85,12 +85,13 @@ public final class MailboxCipher {
     }
   }
 
-  private byte[] decrypt(byte[] ciphertext, byte[] associatedData, String what) {
+  private byte[] decrypt(byte[] ciphertext, byte[] associatedData, String description) {
     try {
       return fields.decrypt(ciphertext, associatedData);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(
-          "cannot decrypt the " + what + " of mailbox " + userId + ": altered or moved data", e);
+          "cannot decrypt the " + description + " of mailbox " + userId + ": altered or moved data",
+          e);
     }
   }
 }

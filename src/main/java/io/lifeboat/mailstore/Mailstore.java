@@ -26,7 +26,7 @@ public class Mailstore {
 
   private static final Logger log = LoggerFactory.getLogger(Mailstore.class);
 
-  /** What {@link #delete} did. */
+  /** The outcome of {@link #delete}. */
   public enum Deletion {
     MOVED_TO_TRASH,
     REMOVED
@@ -232,7 +232,7 @@ public class Mailstore {
     try {
       metadata = MetadataCodec.decode(cipher.decryptMetadata(row.metadata(), row.blobKey()));
     } catch (RuntimeException e) {
-      // The list must stay usable; the row is shown empty and the log says which one failed.
+      // The list must stay usable, so the row is shown empty and the log names it.
       log.error(
           "Metadata unreadable user={} message={}: the row was altered or its key differs",
           cipher.userId(),

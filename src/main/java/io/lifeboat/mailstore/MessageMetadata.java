@@ -4,9 +4,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * What the webmail shows of a message without reading the raw message. Stored encrypted. When
- * {@code parsed} is false, parsing stopped on malformed input; the fields hold what was read before
- * that point and the raw message is the reference.
+ * Metadata that the webmail shows of a message without reading the raw message, stored encrypted.
+ * When {@code parsed} is false, parsing stopped on malformed input. The fields then contain what
+ * was read before that point, and the raw message is the reference.
  *
  * @param subject decoded Subject, or null when absent
  * @param date the Date header, or null when absent or unreadable

@@ -14,13 +14,13 @@ import org.apache.james.mime4j.stream.MimeConfig;
 import org.springframework.stereotype.Component;
 
 /**
- * Reads the metadata of a raw message in one streaming pass with mime4j: no body is held in memory
+ * Reads the metadata of a raw message in one streaming pass with mime4j. No body is held in memory
  * beyond the first {@value #TEXT_SAMPLE_BYTES} bytes of a text part, so the heap needed does not
  * grow with the message size.
  *
- * <p>Parsing never fails on content. Input that breaks mime4j's limits or confuses it yields the
- * metadata read up to that point with {@code parsed} false; only an I/O failure of the stream
- * itself is thrown.
+ * <p>Malformed content does not make {@link #parse} throw. Input that breaks mime4j's limits or
+ * makes mime4j or the collector throw yields the metadata read up to that point with {@code parsed}
+ * false. Only an I/O failure of the stream itself is thrown.
  */
 @Component
 public class MessageParser {
@@ -28,12 +28,12 @@ public class MessageParser {
   /** Maximum length of the stored snippet, in characters. */
   public static final int SNIPPET_CHARS = 256;
 
-  /** Bytes of a text part read for the snippet; HTML needs more, because tags come first. */
+  /** Bytes of a text part read for the snippet, enough for HTML whose text follows its markup. */
   static final int TEXT_SAMPLE_BYTES = 64 * 1024;
 
   /**
    * mime4j limits. Lines may be of any length, because real mail has multi-kilobyte header lines
-   * and bodies without line breaks; memory stays bounded by the limits on one header field (1 MiB)
+   * and bodies without line breaks. Memory stays bounded by the limits on one header field (1 MiB)
    * and on all header fields of a message (16 MiB).
    */
   private static final MimeConfig CONFIG =

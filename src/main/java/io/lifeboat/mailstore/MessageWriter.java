@@ -150,7 +150,7 @@ class MessageWriter {
     return blobPrefix(userId) + "/" + HexFormat.of().formatHex(id);
   }
 
-  /** The blob key prefix of a mailbox's raw messages. */
+  /** Returns the blob key prefix of a mailbox's raw messages. */
   static String blobPrefix(long userId) {
     return "mailbox-" + userId;
   }

@@ -158,6 +158,7 @@ final class MetadataCollector extends AbstractContentHandler {
         ("text/plain".equals(mimeType) || "text/html".equals(mimeType))
             && !declaredAttachment
             && fileName == null;
+
     if (textBody) {
       if ("text/plain".equals(mimeType) && plainSnippet == null) {
         plainSnippet = snippet(readSample(content, descriptor.getCharset()), false);
@@ -170,6 +171,7 @@ final class MetadataCollector extends AbstractContentHandler {
       // Further text bodies (the other half of an alternative, a footer) are not attachments.
       return;
     }
+
     Multipart parent = multiparts.peek();
     boolean embeddedResource =
         parent != null
@@ -185,6 +187,7 @@ final class MetadataCollector extends AbstractContentHandler {
     if (embeddedResource || alternativeBody) {
       return;
     }
+
     hasAttachments = true;
     long size = content.transferTo(OutputStream.nullOutputStream());
     if (attachments.size() < MAX_ATTACHMENTS) {
@@ -339,7 +342,14 @@ final class MetadataCollector extends AbstractContentHandler {
       if ((lead & 0xC0) == 0x80) {
         continue;
       }
-      int sequence = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+      int sequence = 1;
+      if (lead >= 0xF0) {
+        sequence = 4;
+      } else if (lead >= 0xE0) {
+        sequence = 3;
+      } else if (lead >= 0xC0) {
+        sequence = 2;
+      }
       return sequence > back ? bytes.length - back : bytes.length;
     }
     return bytes.length;

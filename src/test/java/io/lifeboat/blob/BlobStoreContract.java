@@ -73,6 +73,7 @@ public interface BlobStoreContract {
             out.write(chunk, 0, Math.min(chunk.length, size - written));
           }
         });
+
     MessageDigest expected = MessageDigest.getInstance("SHA-256");
     Random random = new Random(42);
     byte[] chunk = new byte[64 * 1024];
@@ -80,6 +81,7 @@ public interface BlobStoreContract {
       random.nextBytes(chunk);
       expected.update(chunk, 0, Math.min(chunk.length, size - written));
     }
+
     MessageDigest actual = MessageDigest.getInstance("SHA-256");
     long read = 0;
     try (InputStream in = store.open("big/blob")) {
@@ -89,6 +91,7 @@ public interface BlobStoreContract {
         read += n;
       }
     }
+
     assertEquals(size, read);
     assertArrayEquals(expected.digest(), actual.digest());
   }

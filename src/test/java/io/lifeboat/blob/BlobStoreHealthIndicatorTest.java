@@ -25,7 +25,7 @@ class BlobStoreHealthIndicatorTest {
   }
 
   @Test
-  void storeWhoseFolderWasReplacedByAFileIsDown() throws IOException {
+  void unwritableStoreIsDown() throws IOException {
     Path root = temp.resolve("blobs");
     FileSystemBlobStore store = new FileSystemBlobStore(root);
     Files.delete(root);

@@ -23,7 +23,7 @@ class MasterKeyTest {
   @TempDir Path dataDir;
 
   @Test
-  void firstStartCreatesPrivateKeyFileAndWarnsToBackItUp(CapturedOutput output) throws Exception {
+  void firstStartWarnsToBackUpKey(CapturedOutput output) throws Exception {
     new MasterKey(properties(null));
 
     Path file = dataDir.resolve("master.key");

@@ -82,7 +82,7 @@ class EncryptionAtRestTest extends MailstoreTestSupport {
     try (Connection connection = dataSource.getConnection();
         Statement statement = connection.createStatement()) {
       if (connection.getMetaData().getDatabaseProductName().equals("H2")) {
-        // H2 keeps recent pages in memory; write them so the file scan sees all rows.
+        // H2 keeps recent pages in memory; write them so that the file scan finds all rows.
         statement.execute("CHECKPOINT SYNC");
       }
     }

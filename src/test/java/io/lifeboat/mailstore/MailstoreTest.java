@@ -163,7 +163,7 @@ class MailstoreTest extends MailstoreTestSupport {
   }
 
   @Test
-  void foldersStartWithInboxAndSystemFoldersAppearAtFirstUse() {
+  void systemFoldersAppearAtFirstUse() {
     long user = newUser("folders");
 
     List<MailFolder> initial = mailstore.folders(user);
@@ -198,7 +198,7 @@ class MailstoreTest extends MailstoreTestSupport {
   }
 
   @Test
-  void customFolderCanBeRenamedButSystemFolderCannot() {
+  void onlyCustomFoldersAreRenamed() {
     long user = newUser("rename");
     MailFolder folder = mailstore.createFolder(user, "Old name");
 
@@ -271,7 +271,7 @@ class MailstoreTest extends MailstoreTestSupport {
   }
 
   @Test
-  void deleteMovesToTrashThenRemovesBlobAndRow() throws IOException {
+  void deleteInTrashRemovesBlob() throws IOException {
     long user = newUser("trash");
     delivery.deliverToInbox(user, "t-1", messageFile(message("Bin me", "b")));
     long id = onlyMessage(user).id();
