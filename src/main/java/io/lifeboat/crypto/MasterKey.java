@@ -23,8 +23,8 @@ import org.springframework.stereotype.Component;
 /**
  * The service's master key (AES-256). It comes from {@code lifeboat.master-key} (base64) or from
  * the file {@code master.key} in the data folder, which is created with mode 0600 at first start.
- * The master key wraps per-mailbox data keys and small secrets kept for later use, such as the
- * links of pending notification mails.
+ * The master key wraps per-mailbox data keys ({@link #wrap}) and small secrets kept for later use,
+ * such as the links of pending notification mails ({@link #seal}).
  */
 @Component
 public class MasterKey {
@@ -71,6 +71,41 @@ public class MasterKey {
     }
   }
 
+  /**
+   * Encrypts key material, such as a mailbox's data keys, with AES-256-GCM under the master key.
+   * {@code associatedData} is authenticated but not stored: {@link #unwrap} must be given the same
+   * bytes, which binds the result to its owner. Returns the nonce followed by ciphertext and tag.
+   */
+  public byte[] wrap(byte[] keyMaterial, byte[] associatedData) throws GeneralSecurityException {
+    byte[] nonce = new byte[NONCE_BYTES];
+    random.nextBytes(nonce);
+    Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+    cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
+    cipher.updateAAD(associatedData);
+    byte[] sealed = cipher.doFinal(keyMaterial);
+    byte[] out = new byte[NONCE_BYTES + sealed.length];
+    System.arraycopy(nonce, 0, out, 0, NONCE_BYTES);
+    System.arraycopy(sealed, 0, out, NONCE_BYTES, sealed.length);
+    return out;
+  }
+
+  /**
+   * Decrypts what {@link #wrap} produced.
+   *
+   * @throws GeneralSecurityException when the bytes were altered, the associated data differs or
+   *     they were wrapped under another master key
+   */
+  public byte[] unwrap(byte[] wrapped, byte[] associatedData) throws GeneralSecurityException {
+    if (wrapped.length < NONCE_BYTES + TAG_BITS / 8) {
+      throw new GeneralSecurityException(
+          "wrapped key too short: " + wrapped.length + " bytes, expected at least 28");
+    }
+    Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+    cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, wrapped, 0, NONCE_BYTES));
+    cipher.updateAAD(associatedData);
+    return cipher.doFinal(wrapped, NONCE_BYTES, wrapped.length - NONCE_BYTES);
+  }
+
   private static byte[] loadOrCreate(LifeboatProperties properties) {
     if (properties.masterKey() != null && !properties.masterKey().isBlank()) {
       byte[] configured = Base64.getDecoder().decode(properties.masterKey().trim());
@@ -102,7 +137,10 @@ public class MasterKey {
     }
     Files.writeString(
         file, Base64.getEncoder().encodeToString(fresh) + "\n", StandardOpenOption.WRITE);
-    log.info("Created master key file {}; back it up with the database and the blobs", file);
+    log.warn(
+        "Created master key file {} (mode 0600). Back it up now and keep the copy apart from the"
+            + " database and blob backups: without this key no stored message can be read",
+        file.toAbsolutePath());
   }
 
   private static void requireKeyLength(byte[] key, String source) {

@@ -1,0 +1,105 @@
+package io.lifeboat.mailstore;
+
+import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.ConfigurationV0;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.StreamingAead;
+import com.google.crypto.tink.TinkProtoKeysetFormat;
+import com.google.crypto.tink.aead.AeadConfig;
+import com.google.crypto.tink.aead.PredefinedAeadParameters;
+import com.google.crypto.tink.streamingaead.PredefinedStreamingAeadParameters;
+import com.google.crypto.tink.streamingaead.StreamingAeadConfig;
+import io.lifeboat.crypto.MasterKey;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import org.springframework.stereotype.Component;
+
+/**
+ * Creates and opens the data keys of mailboxes (envelope encryption). Each mailbox has two Tink
+ * keysets, one for raw messages and one for fields, stored encrypted under the {@link MasterKey}
+ * with the mailbox's user id as associated data, so that a keyset row copied to another mailbox
+ * does not open.
+ */
+@Component
+public class MailboxKeys {
+
+  static {
+    try {
+      AeadConfig.register();
+      StreamingAeadConfig.register();
+    } catch (GeneralSecurityException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** Both keysets of a mailbox, each encrypted under the master key. */
+  public record WrappedKeys(byte[] rawMessageKeyset, byte[] fieldKeyset) {}
+
+  private final Aead masterKey;
+
+  public MailboxKeys(MasterKey masterKey) {
+    this.masterKey = new MasterKeyAead(masterKey);
+  }
+
+  /** Generates fresh data keys for a mailbox. */
+  public WrappedKeys generate(long userId) {
+    try {
+      KeysetHandle raw =
+          KeysetHandle.generateNew(PredefinedStreamingAeadParameters.AES256_GCM_HKDF_1MB);
+      KeysetHandle fields = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM);
+      return new WrappedKeys(
+          TinkProtoKeysetFormat.serializeEncryptedKeyset(
+              raw, masterKey, associatedData(userId, "raw")),
+          TinkProtoKeysetFormat.serializeEncryptedKeyset(
+              fields, masterKey, associatedData(userId, "fields")));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot generate data keys for mailbox " + userId, e);
+    }
+  }
+
+  /**
+   * Unwraps the data keys of a mailbox.
+   *
+   * @throws IllegalStateException when they were wrapped under another master key or altered
+   */
+  public MailboxCipher open(long userId, WrappedKeys keys) {
+    try {
+      KeysetHandle raw =
+          TinkProtoKeysetFormat.parseEncryptedKeyset(
+              keys.rawMessageKeyset(), masterKey, associatedData(userId, "raw"));
+      KeysetHandle fields =
+          TinkProtoKeysetFormat.parseEncryptedKeyset(
+              keys.fieldKeyset(), masterKey, associatedData(userId, "fields"));
+      return new MailboxCipher(
+          userId,
+          raw.getPrimitive(ConfigurationV0.get(), StreamingAead.class),
+          fields.getPrimitive(ConfigurationV0.get(), Aead.class));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(
+          "cannot unwrap the data keys of mailbox "
+              + userId
+              + ": the master key differs from the one they were created with, or they were"
+              + " altered",
+          e);
+    }
+  }
+
+  private static byte[] associatedData(long userId, String keyset) {
+    return ("lifeboat/mailbox-keyset/v1/user=" + userId + "/" + keyset)
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Presents the master key to Tink as the {@link Aead} that encrypts keysets. */
+  private record MasterKeyAead(MasterKey key) implements Aead {
+    @Override
+    public byte[] encrypt(byte[] plaintext, byte[] associatedData) throws GeneralSecurityException {
+      return key.wrap(plaintext, associatedData);
+    }
+
+    @Override
+    public byte[] decrypt(byte[] ciphertext, byte[] associatedData)
+        throws GeneralSecurityException {
+      return key.unwrap(ciphertext, associatedData);
+    }
+  }
+}

@@ -1,0 +1,188 @@
+package io.lifeboat.mailstore;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.jdbc.support.KeyHolder;
+import org.springframework.stereotype.Repository;
+
+/** Message rows. Every statement is scoped to one user id, which is how tenants stay apart. */
+@Repository
+public class MessageRepository {
+
+  /** A message row; {@code metadata} is ciphertext. */
+  public record Row(
+      long id,
+      long folderId,
+      String blobKey,
+      long size,
+      Instant received,
+      Set<MessageFlag> flags,
+      boolean parsed,
+      byte[] metadata) {}
+
+  /** A message to insert; {@code deliveryKey} is null for appended messages. */
+  public record NewRow(
+      long userId,
+      long folderId,
+      String deliveryKey,
+      String blobKey,
+      long size,
+      Instant received,
+      Set<MessageFlag> flags,
+      boolean parsed,
+      byte[] metadata) {}
+
+  private static final String COLUMNS =
+      "id, folder_id, blob_key, size_bytes, received, seen, answered, flagged, deleted, parsed,"
+          + " metadata";
+
+  private final JdbcClient jdbc;
+
+  public MessageRepository(JdbcClient jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  public boolean existsDelivery(long userId, String deliveryKey) {
+    return jdbc.sql(
+                "SELECT COUNT(*) FROM mail_message WHERE user_id = :user AND delivery_key = :key")
+            .param("user", userId)
+            .param("key", deliveryKey)
+            .query(Long.class)
+            .single()
+        > 0;
+  }
+
+  /**
+   * Inserts a message and returns its id, or nothing when the mailbox has a message with the same
+   * delivery key already.
+   */
+  public OptionalLong insert(NewRow row) {
+    KeyHolder keys = new GeneratedKeyHolder();
+    int inserted =
+        jdbc.sql(
+                """
+                INSERT INTO mail_message (user_id, folder_id, delivery_key, blob_key, size_bytes,
+                                          received, seen, answered, flagged, deleted, parsed,
+                                          metadata)
+                VALUES (:user, :folder, :deliveryKey, :blobKey, :size, :received, :seen,
+                        :answered, :flagged, :deleted, :parsed, :metadata)
+                ON CONFLICT DO NOTHING
+                """)
+            .param("user", row.userId())
+            .param("folder", row.folderId())
+            .param("deliveryKey", row.deliveryKey())
+            .param("blobKey", row.blobKey())
+            .param("size", row.size())
+            .param("received", Timestamp.from(row.received()))
+            .param("seen", row.flags().contains(MessageFlag.SEEN))
+            .param("answered", row.flags().contains(MessageFlag.ANSWERED))
+            .param("flagged", row.flags().contains(MessageFlag.FLAGGED))
+            .param("deleted", row.flags().contains(MessageFlag.DELETED))
+            .param("parsed", row.parsed())
+            .param("metadata", row.metadata())
+            .update(keys, "id");
+    return inserted == 1 ? OptionalLong.of(keys.getKeyAs(Long.class)) : OptionalLong.empty();
+  }
+
+  public Optional<Row> find(long userId, long messageId) {
+    return jdbc.sql("SELECT " + COLUMNS + " FROM mail_message WHERE user_id = :user AND id = :id")
+        .param("user", userId)
+        .param("id", messageId)
+        .query(MessageRepository::map)
+        .optional();
+  }
+
+  /** Returns one page of a folder, newest first; ties are broken by id, newest first. */
+  public List<Row> page(long userId, long folderId, int offset, int limit) {
+    return jdbc.sql(
+            "SELECT "
+                + COLUMNS
+                + " FROM mail_message WHERE user_id = :user AND folder_id = :folder"
+                + " ORDER BY received DESC, id DESC LIMIT :limit OFFSET :offset")
+        .param("user", userId)
+        .param("folder", folderId)
+        .param("limit", limit)
+        .param("offset", offset)
+        .query(MessageRepository::map)
+        .list();
+  }
+
+  public long count(long userId, long folderId) {
+    return jdbc.sql(
+            "SELECT COUNT(*) FROM mail_message WHERE user_id = :user AND folder_id = :folder")
+        .param("user", userId)
+        .param("folder", folderId)
+        .query(Long.class)
+        .single();
+  }
+
+  /** Sets or clears a flag on those of {@code ids} that belong to the user; returns the count. */
+  public int setFlag(long userId, Collection<Long> ids, MessageFlag flag, boolean value) {
+    if (ids.isEmpty()) {
+      return 0;
+    }
+    return jdbc.sql(
+            "UPDATE mail_message SET "
+                + flag.column()
+                + " = :value WHERE user_id = :user AND id IN (:ids)")
+        .param("value", value)
+        .param("user", userId)
+        .param("ids", ids)
+        .update();
+  }
+
+  public boolean move(long userId, long messageId, long folderId) {
+    return jdbc.sql(
+                "UPDATE mail_message SET folder_id = :folder WHERE user_id = :user AND id = :id")
+            .param("folder", folderId)
+            .param("user", userId)
+            .param("id", messageId)
+            .update()
+        > 0;
+  }
+
+  public int moveAll(long userId, long fromFolderId, long toFolderId) {
+    return jdbc.sql(
+            "UPDATE mail_message SET folder_id = :to WHERE user_id = :user AND folder_id = :from")
+        .param("to", toFolderId)
+        .param("user", userId)
+        .param("from", fromFolderId)
+        .update();
+  }
+
+  public boolean delete(long userId, long messageId) {
+    return jdbc.sql("DELETE FROM mail_message WHERE user_id = :user AND id = :id")
+            .param("user", userId)
+            .param("id", messageId)
+            .update()
+        > 0;
+  }
+
+  private static Row map(ResultSet rs, int rowNumber) throws SQLException {
+    Set<MessageFlag> flags = EnumSet.noneOf(MessageFlag.class);
+    for (MessageFlag flag : MessageFlag.values()) {
+      if (rs.getBoolean(flag.column())) {
+        flags.add(flag);
+      }
+    }
+    return new Row(
+        rs.getLong("id"),
+        rs.getLong("folder_id"),
+        rs.getString("blob_key"),
+        rs.getLong("size_bytes"),
+        rs.getTimestamp("received").toInstant(),
+        flags,
+        rs.getBoolean("parsed"),
+        rs.getBytes("metadata"));
+  }
+}
