@@ -70,10 +70,21 @@ public class DirectoryService {
 
   /**
    * Creates or updates users, all or nothing: one invalid draft rejects the whole request and every
-   * invalid entry is reported with its index.
+   * invalid entry is reported with its index, such as {@code users[0].language}.
    */
   @Transactional
   public UpsertResult upsert(Actor actor, String customerId, List<UserDraft> drafts) {
+    return upsert(actor, customerId, drafts, true);
+  }
+
+  /** Creates or updates one user; violations name the plain field, such as {@code language}. */
+  @Transactional
+  public UpsertResult upsert(Actor actor, String customerId, UserDraft draft) {
+    return upsert(actor, customerId, List.of(draft), false);
+  }
+
+  private UpsertResult upsert(
+      Actor actor, String customerId, List<UserDraft> drafts, boolean indexed) {
     if (drafts.size() > MAX_BULK_USERS) {
       throw new InvalidInputException(
           "users",
@@ -84,7 +95,7 @@ public class DirectoryService {
     }
     customers.findForUpdate(customerId).orElseThrow(() -> customerNotFound(customerId));
     Set<String> domains = customers.domainNames(customerId);
-    List<UserDraft> normalized = validateAll(drafts, domains, drafts.size() > 1);
+    List<UserDraft> normalized = validateAll(drafts, domains, indexed);
 
     Map<String, User> existing =
         users.findByEmails(normalized.stream().map(UserDraft::email).toList());

@@ -4,7 +4,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** The contract scenarios on the default H2 file database, in a fresh data folder. */
-class H2ContractTest extends RunningLifeboat implements CustomerApiContract {
+class H2ContractTest extends RunningLifeboat implements CustomerApiContract, FieldRulesContract {
 
   @DynamicPropertySource
   static void backend(DynamicPropertyRegistry registry) {
