@@ -4,7 +4,12 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /** The contract scenarios on the default H2 file database, in a fresh data folder. */
-class H2ContractTest extends RunningLifeboat implements CustomerApiContract, FieldRulesContract {
+class H2ContractTest extends RunningLifeboat
+    implements CustomerApiContract,
+        FieldRulesContract,
+        SelectionContract,
+        BulkContract,
+        TenantIsolationContract {
 
   @DynamicPropertySource
   static void backend(DynamicPropertyRegistry registry) {

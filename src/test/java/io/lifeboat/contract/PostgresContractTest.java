@@ -10,7 +10,11 @@ import org.springframework.test.context.DynamicPropertySource;
     matches = ".+",
     disabledReason = TestBackends.POSTGRES_MISSING)
 class PostgresContractTest extends RunningLifeboat
-    implements CustomerApiContract, FieldRulesContract {
+    implements CustomerApiContract,
+        FieldRulesContract,
+        SelectionContract,
+        BulkContract,
+        TenantIsolationContract {
 
   @DynamicPropertySource
   static void backend(DynamicPropertyRegistry registry) {
