@@ -9,7 +9,10 @@ class H2ContractTest extends RunningLifeboat
         FieldRulesContract,
         SelectionContract,
         BulkContract,
-        TenantIsolationContract {
+        TenantIsolationContract,
+        TokenContract,
+        PasswordContract,
+        DeletionContract {
 
   @DynamicPropertySource
   static void backend(DynamicPropertyRegistry registry) {

@@ -14,7 +14,10 @@ class PostgresContractTest extends RunningLifeboat
         FieldRulesContract,
         SelectionContract,
         BulkContract,
-        TenantIsolationContract {
+        TenantIsolationContract,
+        TokenContract,
+        PasswordContract,
+        DeletionContract {
 
   @DynamicPropertySource
   static void backend(DynamicPropertyRegistry registry) {
