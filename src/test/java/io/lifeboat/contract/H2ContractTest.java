@@ -12,7 +12,10 @@ class H2ContractTest extends RunningLifeboat
         TenantIsolationContract,
         TokenContract,
         PasswordContract,
-        DeletionContract {
+        DeletionContract,
+        AuditContract,
+        OperatorContract,
+        ServiceContract {
 
   @DynamicPropertySource
   static void backend(DynamicPropertyRegistry registry) {

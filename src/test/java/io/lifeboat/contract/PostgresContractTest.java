@@ -17,7 +17,10 @@ class PostgresContractTest extends RunningLifeboat
         TenantIsolationContract,
         TokenContract,
         PasswordContract,
-        DeletionContract {
+        DeletionContract,
+        AuditContract,
+        OperatorContract,
+        ServiceContract {
 
   @DynamicPropertySource
   static void backend(DynamicPropertyRegistry registry) {
