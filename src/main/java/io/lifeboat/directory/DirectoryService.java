@@ -93,7 +93,7 @@ public class DirectoryService {
               + drafts.size()
               + "; split the request");
     }
-    customers.findForUpdate(customerId).orElseThrow(() -> customerNotFound(customerId));
+    lockCustomer(customerId);
     Set<String> domains = customers.domainNames(customerId);
     List<UserDraft> normalized = validateAll(drafts, domains, indexed);
 
@@ -157,6 +157,7 @@ public class DirectoryService {
   @Transactional
   public int setFlag(
       Actor actor, String customerId, UserSelection selection, Flag flag, boolean value) {
+    lockCustomer(customerId);
     Instant now = clock.instant();
     int changed = users.setFlag(customerId, selection, flag, value, actor.requestId(), now);
     if (changed > 0) {
@@ -204,6 +205,7 @@ public class DirectoryService {
    */
   @Transactional
   public int delete(Actor actor, String customerId, UserSelection selection) {
+    lockCustomer(customerId);
     Instant now = clock.instant();
     Instant due = now.plus(properties.directory().deletionGrace());
     int deleted = users.markDeleted(customerId, selection, actor.requestId(), now, due);
@@ -247,6 +249,15 @@ public class DirectoryService {
               + "; PUT the user again to restore it");
     }
     return user;
+  }
+
+  /**
+   * Locks the customer's row until the transaction ends, so that bulk changes of one customer run
+   * one after another. Two bulk updates of overlapping users could otherwise lock their rows in
+   * different orders and deadlock on PostgreSQL.
+   */
+  private void lockCustomer(String customerId) {
+    customers.findForUpdate(customerId).orElseThrow(() -> customerNotFound(customerId));
   }
 
   private User create(String customerId, UserDraft draft, Instant now) {

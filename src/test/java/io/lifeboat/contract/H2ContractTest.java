@@ -15,7 +15,8 @@ class H2ContractTest extends RunningLifeboat
         DeletionContract,
         AuditContract,
         OperatorContract,
-        ServiceContract {
+        ServiceContract,
+        ConcurrencyContract {
 
   @DynamicPropertySource
   static void backend(DynamicPropertyRegistry registry) {

@@ -20,7 +20,8 @@ class PostgresContractTest extends RunningLifeboat
         DeletionContract,
         AuditContract,
         OperatorContract,
-        ServiceContract {
+        ServiceContract,
+        ConcurrencyContract {
 
   @DynamicPropertySource
   static void backend(DynamicPropertyRegistry registry) {
