@@ -45,7 +45,7 @@ public final class ApiError {
 
   /**
    * Returns the message for an error that Spring MVC raises before or instead of an API handler,
-   * such as an unsupported method; other errors get the status's reason phrase.
+   * such as an unsupported method. Other errors get the status's reason phrase.
    */
   public static String message(Throwable error, String path) {
     return message(error, 500, path);

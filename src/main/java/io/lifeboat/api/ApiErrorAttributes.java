@@ -11,10 +11,10 @@ import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.context.request.WebRequest;
 
 /**
- * Error bodies in the API format ({@code id}, {@code timestamp}, {@code status}, {@code message})
- * for API requests that Spring MVC rejects before any API controller runs, so that no handler
- * advice applies: an unknown path (404), a method the path does not support (405) or a body type it
- * does not accept (415). Other paths keep Spring Boot's default error attributes.
+ * Error attributes that give API paths the API's error body ({@code id}, {@code timestamp}, {@code
+ * status}, {@code message}). Spring MVC rejects some API requests before any API controller runs,
+ * so no handler advice applies: an unknown path (404), a method the path does not support (405) or
+ * a body type it does not accept (415). Other paths keep Spring Boot's default error attributes.
  */
 @Component
 public class ApiErrorAttributes extends DefaultErrorAttributes {

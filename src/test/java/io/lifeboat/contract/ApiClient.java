@@ -38,7 +38,7 @@ final class ApiClient {
 
   /**
    * Returns an anonymous client whose connections come from {@code localAddress}, another loopback
-   * address such as 127.0.0.2, so that the server sees a different client address.
+   * address such as 127.0.0.2, so that the server gets a different client address.
    */
   static ApiClient local(int port, InetAddress localAddress) {
     return new ApiClient(

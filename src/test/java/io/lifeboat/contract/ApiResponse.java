@@ -16,14 +16,14 @@ record ApiResponse(String method, URI uri, int status, HttpHeaders headers, Stri
   ApiResponse expect(int expected) {
     if (status != expected) {
       throw new AssertionError(
-          method + " " + uri + " answered " + status + ", expected " + expected + ": " + body);
+          method + " " + uri + " returned " + status + ", expected " + expected + ": " + body);
     }
     return this;
   }
 
   JsonNode json() {
     if (body == null || body.isEmpty()) {
-      throw new AssertionError(method + " " + uri + " answered " + status + " without a body");
+      throw new AssertionError(method + " " + uri + " returned " + status + " without a body");
     }
     return JSON.readTree(body);
   }

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-/** The audit log as the operator reads it, and that it never holds a secret. */
+/** The audit log as the operator reads it, and that it never contains a secret. */
 interface AuditContract extends LifeboatFixture {
 
   private List<JsonNode> audit(Tenant tenant) {
@@ -25,7 +25,7 @@ interface AuditContract extends LifeboatFixture {
     return entries;
   }
 
-  /** Returns the entries written by the request whose answer had {@code id}. */
+  /** Returns the entries written by the request whose response had {@code id}. */
   private List<JsonNode> entriesOf(Tenant tenant, ApiResponse response) {
     String requestId = response.text("id");
     return audit(tenant).stream()
@@ -60,7 +60,7 @@ interface AuditContract extends LifeboatFixture {
   }
 
   @Test
-  default void everyUserChangeIsAuditedWithRequestIdActorAndAddress() {
+  default void userChangesAreAuditedWithRequestId() {
     Tenant tenant = newTenant();
     String actor = tenant.credential().username();
     String address = tenant.address("jane");
@@ -111,7 +111,7 @@ interface AuditContract extends LifeboatFixture {
   }
 
   @Test
-  default void restoreAndBulkChangesAreAuditedPerUser() {
+  default void bulkChangesAreAuditedPerUser() {
     Tenant tenant = newTenant();
     String actor = tenant.credential().username();
     List<UserBody> users =

@@ -36,12 +36,12 @@ interface ConcurrencyContract extends LifeboatFixture {
   }
 
   /**
-   * Eight switches at once on 10,000 users in groups g0 to g7, with failover already set in g4 to
-   * g7. Pairs of switches overlap in the same direction, so their sums are fixed; the failover pair
-   * on g3 goes in opposite directions, so only its per-user history can be checked.
+   * Runs eight switches at once on 10,000 users in groups g0 to g7, with failover already set in g4
+   * to g7. Pairs of switches overlap in the same direction, so their sums are fixed. The failover
+   * pair on g3 goes in opposite directions, so only its per-user history can be checked.
    */
   @Test
-  default void concurrentFlagSwitchesAuditEachChangedUserOnce() throws Exception {
+  default void concurrentSwitchesAuditEachChangeOnce() throws Exception {
     Tenant tenant = newTenant();
     List<UserBody> users = new ArrayList<>(USERS);
     for (int i = 0; i < USERS; i++) {

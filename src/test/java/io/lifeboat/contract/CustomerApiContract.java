@@ -13,11 +13,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
-/** The operations of the customer API: answers, status codes and the envelope. */
+/** The operations of the customer API: responses, status codes and the envelope. */
 interface CustomerApiContract extends LifeboatFixture {
 
   @Test
-  default void putNewUserAnswers201WithActivationToken() {
+  default void putNewUserReturnsToken() {
     Tenant tenant = newTenant();
     String address = tenant.address("jane.roe");
 
@@ -34,7 +34,7 @@ interface CustomerApiContract extends LifeboatFixture {
   }
 
   @Test
-  default void putExistingUserUpdatesItAndAnswers200() {
+  default void putExistingUserUpdatesIt() {
     Tenant tenant = newTenant();
     String address = tenant.address("jane.roe");
     tenant.create(UserBody.of(address));
@@ -55,7 +55,7 @@ interface CustomerApiContract extends LifeboatFixture {
   }
 
   @Test
-  default void putWithoutAddressInBodyTakesItFromPath() {
+  default void addressDefaultsToPath() {
     Tenant tenant = newTenant();
     String address = tenant.address("no.body.address");
 
@@ -156,7 +156,7 @@ interface CustomerApiContract extends LifeboatFixture {
   }
 
   @Test
-  default void userInBodyThatDiffersFromPathIsRejected() {
+  default void bodyAddressMustMatchPath() {
     Tenant tenant = newTenant();
     String address = tenant.address("path.user");
 
@@ -179,7 +179,7 @@ interface CustomerApiContract extends LifeboatFixture {
   }
 
   @Test
-  default void bodyThatIsNotApplicationJsonIsRejected() {
+  default void nonJsonContentTypeIsRejected() {
     Tenant tenant = newTenant();
     String address = tenant.address("form");
 
@@ -269,7 +269,7 @@ interface CustomerApiContract extends LifeboatFixture {
   }
 
   @Test
-  default void unsupportedMethodAnswersWithErrorBody() {
+  default void unsupportedMethodGetsErrorBody() {
     Tenant tenant = newTenant();
 
     ApiResponse response = tenant.api().post(tenant.path(""));

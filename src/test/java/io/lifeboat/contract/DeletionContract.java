@@ -35,7 +35,7 @@ interface DeletionContract extends LifeboatFixture {
   }
 
   @Test
-  default void deletedUserLeavesSelectionsAndCannotLogIn() {
+  default void deletedUserLeavesSelections() {
     Tenant tenant = newTenant();
     String address = activeUser(tenant, "leaver").address();
     tenant.create(UserBody.of(tenant.address("stayer")).groups("emea"));
@@ -106,7 +106,7 @@ interface DeletionContract extends LifeboatFixture {
   }
 
   @Test
-  default void puttingDeletedUserAgainRestoresFlagsAndGroups() {
+  default void putRestoresDeletedUser() {
     Tenant tenant = newTenant();
     UserBody body = activeUser(tenant, "returner");
     String address = body.address();
@@ -148,7 +148,7 @@ interface DeletionContract extends LifeboatFixture {
   }
 
   @Test
-  default void purgeRemovesUserAfterGraceAndAuditsIt() {
+  default void purgeRemovesUserAfterGrace() {
     Tenant tenant = newTenant();
     String address = activeUser(tenant, "purged").address();
     tenant.api().delete(tenant.userPath(address)).expect(200);

@@ -6,7 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import tools.jackson.databind.JsonNode;
 
-/** Checks of the envelope that every API answer carries. */
+/** Checks of the envelope that every API response carries. */
 final class Envelopes {
 
   static final String TIMESTAMP = "\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z";
@@ -27,7 +27,7 @@ final class Envelopes {
     String timestamp = body.path("timestamp").asString();
     assertThat(timestamp).as("timestamp of %s", response).matches(TIMESTAMP);
     assertThat(Duration.between(Instant.parse(timestamp), Instant.now()).abs())
-        .as("timestamp is the time of the answer")
+        .as("timestamp is the time of the response")
         .isLessThan(Duration.ofMinutes(1));
     return body;
   }
@@ -42,7 +42,7 @@ final class Envelopes {
   }
 
   /**
-   * Checks a 400 answer whose {@code errors} name exactly one field, and returns that error's
+   * Checks a 400 response whose {@code errors} name exactly one field, and returns that error's
    * message.
    */
   static String assertSingleFieldError(ApiResponse response, String field) {

@@ -22,8 +22,7 @@ import tools.jackson.databind.JsonNode;
 interface FirstStartContract extends LifeboatFixture {
 
   @Test
-  default void operatorPasswordIsGeneratedIntoDataFolderAndNeverLogged(CapturedOutput output)
-      throws IOException {
+  default void operatorPasswordIsGeneratedNotLogged(CapturedOutput output) throws IOException {
     assumeTrue(
         System.getenv(OPERATOR_PASSWORD_VARIABLE) == null,
         "LIFEBOAT_OPERATOR_PASSWORD is set in this environment, so no password is generated");
@@ -40,8 +39,7 @@ interface FirstStartContract extends LifeboatFixture {
   }
 
   @Test
-  default void demoModeCreatesCustomerWithUsersAndWorkingCredential(CapturedOutput output)
-      throws IOException {
+  default void demoModeCreatesWorkingCustomer(CapturedOutput output) throws IOException {
     Path file = dataDir().resolve("demo-api-credential");
 
     String[] credential = Files.readString(file).trim().split(":", 2);

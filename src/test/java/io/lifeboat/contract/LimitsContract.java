@@ -39,7 +39,7 @@ interface LimitsContract extends LifeboatFixture {
   }
 
   @Test
-  default void bodyAtTheLimitIsAcceptedAndOneByteMoreGets413() {
+  default void bodyOverLimitGets413() {
     Tenant tenant = newTenant();
 
     ApiResponse atLimit =
@@ -100,7 +100,7 @@ interface LimitsContract extends LifeboatFixture {
   }
 
   @Test
-  default void repeatedFailuresFromOneAddressEndIn429() {
+  default void repeatedFailuresEndIn429() {
     Tenant tenant = newTenant();
     ApiClient attacker = clientFrom("127.0.0.2");
     Credential wrong = new Credential(tenant.credential().username(), "wrong");

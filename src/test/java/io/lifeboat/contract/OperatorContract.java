@@ -83,7 +83,7 @@ interface OperatorContract extends LifeboatFixture {
   }
 
   @Test
-  default void customerDefaultsApplyWhenSettingsAreLeftOut() {
+  default void customerDefaultsApply() {
     String id = unusedCustomerId();
 
     JsonNode customer =
@@ -263,7 +263,7 @@ interface OperatorContract extends LifeboatFixture {
   }
 
   @Test
-  default void credentialOfOneCustomerCannotBeRevokedThroughAnother() {
+  default void foreignCredentialCannotBeRevoked() {
     Tenant owner = newTenant();
     Tenant other = newTenant();
 
@@ -310,7 +310,7 @@ interface OperatorContract extends LifeboatFixture {
   }
 
   @Test
-  default void sftpLoginRejectsBadKeysAndWeakPasswords() {
+  default void sftpLoginRejectsBadInput() {
     Tenant tenant = newTenant();
     String path = customerPath(tenant.id()) + "/sftp";
     String valid = rsaPublicKey();

@@ -112,7 +112,7 @@ interface PasswordContract extends LifeboatFixture {
   }
 
   @Test
-  default void settingPasswordStoresArgon2idHashAndSetsActivation() {
+  default void passwordIsStoredAsArgon2id() {
     Tenant tenant = newTenant();
     String address = tenant.address("jane");
     tenant.create(UserBody.of(address));

@@ -60,7 +60,7 @@ interface SelectionContract extends LifeboatFixture {
   }
 
   @Test
-  default void groupFilterAcceptsRepeatedAndCommaSeparatedNames() {
+  default void groupFilterAcceptsBothForms() {
     Tenant tenant = fiveUsers(this);
     List<String> emeaOrApac = addresses(tenant, "emea1", "emea2", "apac1", "both");
 

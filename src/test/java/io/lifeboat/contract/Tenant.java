@@ -25,13 +25,13 @@ record Tenant(String id, String domain, Credential credential, ApiClient api) {
     return path("/" + address);
   }
 
-  /** Creates one user through {@code PUT /{CUSTOMER}/{USER}}; fails unless it answers 201. */
+  /** Creates one user through {@code PUT /{CUSTOMER}/{USER}}; fails unless the status is 201. */
   ApiResponse create(UserBody user) {
     return api.put(userPath(user.address()), user).expect(201);
   }
 
   /**
-   * Creates users {@code local0..local(n-1)} with one bulk request; fails unless it answers 200.
+   * Creates users {@code local0..local(n-1)} with one bulk request; fails unless the status is 200.
    */
   ApiResponse createAll(List<UserBody> users) {
     return api.put(path(""), Map.of("users", users)).expect(200);
@@ -41,7 +41,7 @@ record Tenant(String id, String domain, Credential credential, ApiClient api) {
     return api.get(userPath(address)).expect(200);
   }
 
-  /** Issues a token for a user and returns the answer; fails unless it answers 201. */
+  /** Issues a token for a user and returns the response; fails unless the status is 201. */
   ApiResponse issueToken(String address) {
     return api.post(userPath(address) + "/token").expect(201);
   }

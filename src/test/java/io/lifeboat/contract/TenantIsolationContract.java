@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 interface TenantIsolationContract extends LifeboatFixture {
 
   @Test
-  default void credentialOfAnotherCustomerGets403LikeUnknownCustomer() {
+  default void foreignCustomerGets403LikeUnknown() {
     Tenant mine = newTenant();
     Tenant theirs = newTenant();
     String victim = theirs.address("victim");
@@ -39,7 +39,7 @@ interface TenantIsolationContract extends LifeboatFixture {
       if (!existing.method().equals("HEAD")) {
         assertError(existing, 403);
         assertThat(existing.text("message").replace(theirs.id(), "C"))
-            .as("same answer for an existing and an unknown customer")
+            .as("same response for an existing and an unknown customer")
             .isEqualTo(unknown.text("message").replace(unknownCustomer, "C"));
       }
     }
@@ -111,7 +111,7 @@ interface TenantIsolationContract extends LifeboatFixture {
   }
 
   @Test
-  default void passwordPathNeedsNoCredentialButAValidToken() {
+  default void passwordPathNeedsOnlyToken() {
     Tenant tenant = newTenant();
     String address = tenant.address("anonymous");
     tenant.create(UserBody.of(address));

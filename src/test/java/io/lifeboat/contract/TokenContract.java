@@ -25,7 +25,7 @@ interface TokenContract extends LifeboatFixture {
     return tenant;
   }
 
-  /** Checks the one answer that every unusable token gets. */
+  /** Checks the one response that every unusable token gets. */
   private static void assertInvalidToken(ApiResponse response) {
     JsonNode body = assertError(response, 404);
     assertThat(body.path("message").asString()).isEqualTo(INVALID_TOKEN);
@@ -44,7 +44,7 @@ interface TokenContract extends LifeboatFixture {
   }
 
   @Test
-  default void issuedTokenHas32LowerAlphanumericCharactersAndActivationUrl() {
+  default void tokenHasFormatAndActivationUrl() {
     Tenant tenant = withUser(this, "jane");
     String address = tenant.address("jane");
     String base = bean(LifeboatProperties.class).publicBaseUrl();
@@ -85,7 +85,7 @@ interface TokenContract extends LifeboatFixture {
   }
 
   @Test
-  default void urlPointsToPasswordResetOnceAPasswordWasSet() {
+  default void urlPointsToPasswordResetAfterActivation() {
     Tenant tenant = withUser(this, "jane");
     String address = tenant.address("jane");
     String activation = tenant.issueToken(address).text("token");
@@ -208,7 +208,7 @@ interface TokenContract extends LifeboatFixture {
   }
 
   @Test
-  default void unknownMissingAndMalformedTokensGetTheSameAnswer() {
+  default void unusableTokensGetSameResponse() {
     Tenant tenant = withUser(this, "jane");
     String address = tenant.address("jane");
     tenant.issueToken(address);
@@ -221,7 +221,7 @@ interface TokenContract extends LifeboatFixture {
   }
 
   @Test
-  default void mailNotificationQueuesEncryptedLink() {
+  default void notificationQueuesEncryptedLink() {
     Tenant tenant = withUser(this, "jane");
     String address = tenant.address("jane");
 
@@ -245,7 +245,7 @@ interface TokenContract extends LifeboatFixture {
   }
 
   @Test
-  default void mailNotificationAcceptsOneAndRejectsOtherValues() {
+  default void mailNotificationValuesAreChecked() {
     Tenant tenant = withUser(this, "jane");
     String address = tenant.address("jane");
 
@@ -262,7 +262,7 @@ interface TokenContract extends LifeboatFixture {
   }
 
   @Test
-  default void mailNotificationDuringFailoverAnswersWarningInstead() {
+  default void notificationDuringFailoverWarns() {
     Tenant tenant = withUser(this, "jane");
     String address = tenant.address("jane");
     tenant.api().put(tenant.userPath(address) + "/failover").expect(200);
@@ -277,7 +277,7 @@ interface TokenContract extends LifeboatFixture {
   }
 
   @Test
-  default void customerWithNotificationsMailsEveryNewUser() {
+  default void notificationsMailEveryNewUser() {
     Tenant tenant = newTenant(settings -> settings.put("notifications", true));
 
     tenant.create(UserBody.of(tenant.address("single")));
@@ -290,7 +290,7 @@ interface TokenContract extends LifeboatFixture {
   }
 
   @Test
-  default void customerWithoutNotificationsQueuesNothingOnCreate() {
+  default void noNotificationsQueueNothing() {
     Tenant tenant = newTenant();
 
     tenant.create(UserBody.of(tenant.address("single")));
