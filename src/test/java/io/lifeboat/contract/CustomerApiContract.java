@@ -277,6 +277,17 @@ interface CustomerApiContract extends LifeboatFixture {
     assertError(response, 405);
   }
 
+  // NOTE: Tomcat rejects an encoded slash before Spring runs, so this 400 carries Tomcat's HTML
+  // error page instead of the API's error body.
+  @Test
+  default void encodedSlashInPathIsRejected() {
+    Tenant tenant = newTenant();
+
+    ApiResponse response = tenant.api().get(tenant.path("/jane%2F..%2Fadmin@" + tenant.domain()));
+
+    response.expect(400);
+  }
+
   static List<String> strings(JsonNode array) {
     List<String> values = new ArrayList<>();
     array.forEach(value -> values.add(value.asString()));

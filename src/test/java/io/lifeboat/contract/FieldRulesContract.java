@@ -354,6 +354,9 @@ interface FieldRulesContract extends LifeboatFixture {
         tenant.api().put(tenant.userPath(lower), UserBody.of("JANE.ROE@" + tenant.domain()));
     again.expect(200);
     assertThat(tenant.count("")).isEqualTo(1);
+    String token = tenant.issueToken(mixed).text("token");
+    tenant.setPassword("JANE.roe@" + tenant.domain(), token, "Secret1!x").expect(200);
+    assertThat(tenant.getUser(lower).json().path("user").path("activation").asBoolean()).isTrue();
   }
 
   @Test

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /** Credentials act only on their own customer; missing and bad ones get 401. */
 interface TenantIsolationContract extends LifeboatFixture {
@@ -45,6 +46,24 @@ interface TenantIsolationContract extends LifeboatFixture {
     }
     assertThat(theirs.getUser(victim).json().path("user").path("failover").asBoolean()).isFalse();
     assertThat(theirs.count("")).isEqualTo(1);
+  }
+
+  @Test
+  default void foreignUserIsNotFoundUnderOwnCustomer() {
+    Tenant mine = newTenant();
+    Tenant theirs = newTenant();
+    String victim = theirs.address("victim");
+    theirs.create(UserBody.of(victim));
+
+    assertError(mine.api().get(mine.userPath(victim)), 404);
+    assertError(mine.api().put(mine.userPath(victim) + "/failover"), 404);
+    assertError(mine.api().post(mine.userPath(victim) + "/token"), 404);
+    assertError(mine.api().delete(mine.userPath(victim)), 404);
+    assertError(mine.api().put(mine.userPath(victim), UserBody.of(victim)), 400);
+
+    JsonNode user = theirs.getUser(victim).json().path("user");
+    assertThat(user.path("failover").asBoolean()).isFalse();
+    assertThat(user.has("deactivated")).isFalse();
   }
 
   @Test
