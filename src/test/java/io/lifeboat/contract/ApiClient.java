@@ -96,7 +96,7 @@ final class ApiClient {
     return send(request);
   }
 
-  /** Sends a request that the caller built; the credential is added unless one is set. */
+  /** Sends a request that the caller built, with this client's credential if it has one. */
   ApiResponse send(HttpRequest.Builder request) {
     if (credential != null) {
       request.setHeader("Authorization", credential.authorizationHeader());

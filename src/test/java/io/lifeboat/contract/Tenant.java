@@ -30,9 +30,7 @@ record Tenant(String id, String domain, Credential credential, ApiClient api) {
     return api.put(userPath(user.address()), user).expect(201);
   }
 
-  /**
-   * Creates users {@code local0..local(n-1)} with one bulk request; fails unless the status is 200.
-   */
+  /** Creates or updates users with one bulk request; fails unless the status is 200. */
   ApiResponse createAll(List<UserBody> users) {
     return api.put(path(""), Map.of("users", users)).expect(200);
   }
