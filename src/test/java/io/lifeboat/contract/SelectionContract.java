@@ -200,13 +200,22 @@ interface SelectionContract extends LifeboatFixture {
     assertThat(audited).as("one audit row per actual change").isEqualTo(2);
   }
 
+  /**
+   * A flag switch selects users by group only. A flag filter such as {@code ?access=true} is
+   * rejected rather than ignored, because ignoring it would switch every user of the customer.
+   */
   @Test
-  default void flagSwitchIgnoresFlagFilters() {
+  default void flagSwitchRejectsFlagFilters() {
     Tenant tenant = fiveUsers(this);
 
-    ApiResponse set = tenant.api().put(tenant.path("/failover?access=true")).expect(200);
+    ApiResponse set = tenant.api().put(tenant.path("/failover?access=true"));
+    ApiResponse cleared = tenant.api().delete(tenant.path("/access?group=emea&failover=false"));
 
-    assertThat(affected(set)).as("only group selects users of a flag switch").isEqualTo(5);
+    assertError(set, 400);
+    assertThat(set.errorFields()).containsExactly("access");
+    assertError(cleared, 400);
+    assertThat(cleared.errorFields()).containsExactly("failover");
+    assertThat(tenant.count("?failover=true")).isZero();
   }
 
   private static int affected(ApiResponse response) {
