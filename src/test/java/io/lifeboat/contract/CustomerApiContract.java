@@ -153,6 +153,7 @@ interface CustomerApiContract extends LifeboatFixture {
 
     assertThat(response.header("User-Count")).isEqualTo("2");
     assertThat(response.body()).isEmpty();
+    assertThat(response.headers().allValues("X-Request-Id")).hasSize(1);
   }
 
   @Test

@@ -16,7 +16,8 @@ class H2ContractTest extends RunningLifeboat
         AuditContract,
         OperatorContract,
         ServiceContract,
-        ConcurrencyContract {
+        ConcurrencyContract,
+        LogContract {
 
   @DynamicPropertySource
   static void backend(DynamicPropertyRegistry registry) {

@@ -307,6 +307,15 @@ interface OperatorContract extends LifeboatFixture {
     assertThat(stored.get("public_key")).isEqualTo(key);
     assertThat(passwordOnly.get("public_key")).as("a left-out key is kept").isEqualTo(key);
     assertThat(passwordOnly.get("password_hash")).isNotEqualTo(stored.get("password_hash"));
+    List<String> audited = new ArrayList<>();
+    operator()
+        .get(customerPath(tenant.id()) + "/audit")
+        .expect(200)
+        .json()
+        .path("entries")
+        .forEach(
+            e -> audited.add(e.path("action").asString() + " " + e.path("newValue").asString()));
+    assertThat(audited).contains("sftp.key-set ssh-rsa", "sftp.password-set ");
   }
 
   @Test

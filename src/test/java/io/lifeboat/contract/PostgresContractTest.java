@@ -21,7 +21,8 @@ class PostgresContractTest extends RunningLifeboat
         AuditContract,
         OperatorContract,
         ServiceContract,
-        ConcurrencyContract {
+        ConcurrencyContract,
+        LogContract {
 
   @DynamicPropertySource
   static void backend(DynamicPropertyRegistry registry) {
