@@ -8,8 +8,16 @@ import io.lifeboat.config.LifeboatProperties;
 import io.lifeboat.crypto.MasterKey;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -298,6 +306,84 @@ interface TokenContract extends LifeboatFixture {
 
     assertThat(outboxRows(tenant.address("single"))).isZero();
     assertThat(outboxRows(tenant.address("bulk1"))).isZero();
+  }
+
+  @Test
+  default void concurrentTokensLeaveOnlyOneUsable() throws Exception {
+    Tenant tenant = withUser(this, "jane");
+    String address = tenant.address("jane");
+    int requests = 8;
+
+    List<String> tokens = together(requests, () -> tenant.issueToken(address).text("token"));
+
+    int usable = 0;
+    for (String token : tokens) {
+      ApiResponse set = tenant.setPassword(address, token, PASSWORD);
+      if (set.status() == 200) {
+        usable++;
+      } else {
+        assertInvalidToken(set);
+      }
+    }
+    assertThat(usable).as("tokens still usable after %d concurrent issues", requests).isEqualTo(1);
+  }
+
+  @Test
+  default void concurrentUseOfOneTokenSucceedsOnce() throws Exception {
+    Tenant tenant = withUser(this, "jane");
+    String address = tenant.address("jane");
+    String token = tenant.issueToken(address).text("token");
+
+    List<Integer> statuses =
+        together(4, () -> tenant.setPassword(address, token, PASSWORD).status());
+
+    assertThat(statuses).containsOnly(200, 404);
+    assertThat(statuses.stream().filter(status -> status == 200).count()).isEqualTo(1);
+  }
+
+  @Test
+  default void concurrentIssueAndUseDoNotDeadlock() throws Exception {
+    Tenant tenant = withUser(this, "jane");
+    String address = tenant.address("jane");
+    String token = tenant.issueToken(address).text("token");
+    AtomicInteger turn = new AtomicInteger();
+
+    List<ApiResponse> responses =
+        together(
+            8,
+            () ->
+                turn.getAndIncrement() % 2 == 0
+                    ? tenant.api().post(tenant.userPath(address) + "/token")
+                    : tenant.setPassword(address, token, PASSWORD));
+
+    for (ApiResponse response : responses) {
+      assertThat(response.status()).as("%s", response).isIn(200, 201, 404);
+    }
+  }
+
+  /** Runs {@code count} calls of {@code call} at the same moment and returns their results. */
+  private static <T> List<T> together(int count, Callable<T> call) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(count);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<T>> futures = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return call.call();
+                }));
+      }
+      start.countDown();
+      List<T> results = new ArrayList<>();
+      for (Future<T> future : futures) {
+        results.add(future.get(2, TimeUnit.MINUTES));
+      }
+      return results;
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
