@@ -43,7 +43,7 @@ public class ProvisioningService {
    */
   @Transactional
   public PutResult put(Actor actor, String customerId, UserDraft draft) {
-    UpsertResult result = directory.upsert(actor, customerId, List.of(draft));
+    UpsertResult result = directory.upsert(actor, customerId, draft);
     if (result.createdUsers().isEmpty()) {
       return new PutResult(false, directory.get(customerId, draft.email()), null);
     }

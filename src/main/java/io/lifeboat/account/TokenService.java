@@ -85,6 +85,7 @@ public class TokenService {
     String kind = activated ? "password-reset" : "activation";
     String url = baseUrl(customer) + "/" + kind + "?token=" + token;
 
+    lockUser(user.id());
     jdbc.sql("DELETE FROM account_token WHERE user_id = :id").param("id", user.id()).update();
     jdbc.sql(
             "INSERT INTO account_token (token_hash, user_id, created, expires)"
@@ -139,6 +140,7 @@ public class TokenService {
 
     transactions.executeWithoutResult(
         status -> {
+          lockUser(user.id());
           Instant now = clock.instant();
           int consumed =
               jdbc.sql(
@@ -185,6 +187,18 @@ public class TokenService {
         .param("hash", Secrets.sha256(token))
         .param("now", Timestamp.from(clock.instant()))
         .query(String.class)
+        .optional();
+  }
+
+  /**
+   * Locks the user's row until the transaction ends. Issuing a token and setting a password both
+   * take this lock first, so concurrent issues for one user run one after another and each deletes
+   * the token before it, and neither path can deadlock with the other on the token rows.
+   */
+  private void lockUser(long userId) {
+    jdbc.sql("SELECT id FROM mail_user WHERE id = :id FOR UPDATE")
+        .param("id", userId)
+        .query(Long.class)
         .optional();
   }
 

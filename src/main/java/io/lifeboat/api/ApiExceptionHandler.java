@@ -75,26 +75,19 @@ public class ApiExceptionHandler {
   @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
   ResponseEntity<Map<String, Object>> method(
       HttpRequestMethodNotSupportedException e, HttpServletRequest r) {
-    return answer(
-        r,
-        HttpStatus.METHOD_NOT_ALLOWED,
-        e.getMethod() + " is not supported here; use one of " + e.getSupportedHttpMethods(),
-        null);
+    return answer(r, HttpStatus.METHOD_NOT_ALLOWED, ApiError.message(e, r.getRequestURI()), null);
   }
 
   @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
   ResponseEntity<Map<String, Object>> mediaType(
       HttpMediaTypeNotSupportedException e, HttpServletRequest r) {
     return answer(
-        r,
-        HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-        "Content-Type " + e.getContentType() + " is not supported; send application/json",
-        null);
+        r, HttpStatus.UNSUPPORTED_MEDIA_TYPE, ApiError.message(e, r.getRequestURI()), null);
   }
 
   @ExceptionHandler(NoResourceFoundException.class)
   ResponseEntity<Map<String, Object>> noResource(NoResourceFoundException e, HttpServletRequest r) {
-    return answer(r, HttpStatus.NOT_FOUND, "no such API path: " + r.getRequestURI(), null);
+    return answer(r, HttpStatus.NOT_FOUND, ApiError.message(e, r.getRequestURI()), null);
   }
 
   @ExceptionHandler(Exception.class)

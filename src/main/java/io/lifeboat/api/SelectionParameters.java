@@ -22,12 +22,36 @@ final class SelectionParameters {
     Boolean activation = flagFilters ? bool(request, "activation", errors) : null;
     Boolean access = flagFilters ? bool(request, "access", errors) : null;
     Boolean failover = flagFilters ? bool(request, "failover", errors) : null;
+    if (!flagFilters) {
+      rejectFlagFilters(request, errors);
+    }
     List<String> groups = groups(request);
     errors.addAll(UserRules.validateGroupNames("group", groups));
     if (!errors.isEmpty()) {
       throw new InvalidInputException(errors);
     }
     return new UserSelection(activation, access, failover, UserRules.normalizeGroups(groups));
+  }
+
+  /**
+   * Rejects flag filters where only groups select users. Ignoring {@code ?access=true} on a flag
+   * switch would switch every user of the customer instead of the few the caller meant.
+   */
+  private static void rejectFlagFilters(HttpServletRequest request, List<Violation> errors) {
+    for (String name : List.of("activation", "access", "failover")) {
+      String value = request.getParameter(name);
+      if (value != null) {
+        errors.add(
+            new Violation(
+                name,
+                value,
+                name
+                    + " cannot select users here: flag switches select by group only, so"
+                    + " remove "
+                    + name
+                    + " or use group"));
+      }
+    }
   }
 
   private static List<String> groups(HttpServletRequest request) {

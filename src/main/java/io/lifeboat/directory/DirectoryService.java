@@ -70,10 +70,21 @@ public class DirectoryService {
 
   /**
    * Creates or updates users, all or nothing: one invalid draft rejects the whole request and every
-   * invalid entry is reported with its index.
+   * invalid entry is reported with its index, such as {@code users[0].language}.
    */
   @Transactional
   public UpsertResult upsert(Actor actor, String customerId, List<UserDraft> drafts) {
+    return upsert(actor, customerId, drafts, true);
+  }
+
+  /** Creates or updates one user; violations name the plain field, such as {@code language}. */
+  @Transactional
+  public UpsertResult upsert(Actor actor, String customerId, UserDraft draft) {
+    return upsert(actor, customerId, List.of(draft), false);
+  }
+
+  private UpsertResult upsert(
+      Actor actor, String customerId, List<UserDraft> drafts, boolean indexed) {
     if (drafts.size() > MAX_BULK_USERS) {
       throw new InvalidInputException(
           "users",
@@ -82,9 +93,9 @@ public class DirectoryService {
               + drafts.size()
               + "; split the request");
     }
-    customers.findForUpdate(customerId).orElseThrow(() -> customerNotFound(customerId));
+    lockCustomer(customerId);
     Set<String> domains = customers.domainNames(customerId);
-    List<UserDraft> normalized = validateAll(drafts, domains, drafts.size() > 1);
+    List<UserDraft> normalized = validateAll(drafts, domains, indexed);
 
     Map<String, User> existing =
         users.findByEmails(normalized.stream().map(UserDraft::email).toList());
@@ -146,6 +157,7 @@ public class DirectoryService {
   @Transactional
   public int setFlag(
       Actor actor, String customerId, UserSelection selection, Flag flag, boolean value) {
+    lockCustomer(customerId);
     Instant now = clock.instant();
     int changed = users.setFlag(customerId, selection, flag, value, actor.requestId(), now);
     if (changed > 0) {
@@ -193,6 +205,7 @@ public class DirectoryService {
    */
   @Transactional
   public int delete(Actor actor, String customerId, UserSelection selection) {
+    lockCustomer(customerId);
     Instant now = clock.instant();
     Instant due = now.plus(properties.directory().deletionGrace());
     int deleted = users.markDeleted(customerId, selection, actor.requestId(), now, due);
@@ -236,6 +249,15 @@ public class DirectoryService {
               + "; PUT the user again to restore it");
     }
     return user;
+  }
+
+  /**
+   * Locks the customer's row until the transaction ends, so that bulk changes of one customer run
+   * one after another. Two bulk updates of overlapping users could otherwise lock their rows in
+   * different orders and deadlock on PostgreSQL.
+   */
+  private void lockCustomer(String customerId) {
+    customers.findForUpdate(customerId).orElseThrow(() -> customerNotFound(customerId));
   }
 
   private User create(String customerId, UserDraft draft, Instant now) {

@@ -44,8 +44,18 @@ public class OperatorPassword {
   private static String readOrGenerate(Path file) {
     try {
       if (Files.exists(file)) {
+        String stored = Files.readString(file).trim();
+        if (stored.isEmpty()) {
+          // An empty file, left for example by a first start that failed while writing it, must
+          // not become an empty password that anyone could log in with.
+          throw new IllegalStateException(
+              "operator password file "
+                  + file.toAbsolutePath()
+                  + " is empty; delete it to generate a new password, or set "
+                  + ENVIRONMENT_VARIABLE);
+        }
         log.info("Operator password read from {}", file.toAbsolutePath());
-        return Files.readString(file).trim();
+        return stored;
       }
       Files.createDirectories(file.toAbsolutePath().getParent());
       String password = Secrets.alphanumeric(24);
