@@ -1,0 +1,129 @@
+package io.lifeboat.delivery;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The entry to the delivery queue for inbound SMTP, notifications, bounces and the webmail. A
+ * message is queued when its spool file is on disk and its rows are committed; until both hold, the
+ * caller must not confirm the message to anyone.
+ */
+@Service
+public class MessageQueue {
+
+  private static final Logger log = LoggerFactory.getLogger(MessageQueue.class);
+
+  private final Spool spool;
+  private final QueueRepository repository;
+  private final TransactionTemplate transactions;
+  private final QueueSignal signal;
+  private final Clock clock;
+
+  public MessageQueue(
+      Spool spool,
+      QueueRepository repository,
+      TransactionTemplate transactions,
+      QueueSignal signal,
+      Clock clock) {
+    this.spool = spool;
+    this.repository = repository;
+    this.transactions = transactions;
+    this.signal = signal;
+    this.clock = clock;
+  }
+
+  /** Returns a fresh queue id, for callers that write it into the message first. */
+  public String newId() {
+    return QueueIds.next(clock.millis());
+  }
+
+  /** Starts a spool file for a message that will be queued with {@link #accept}. */
+  public Spool.Draft draft() throws IOException {
+    return spool.create();
+  }
+
+  /**
+   * Queues a written draft under {@code queueId}: flushes it to disk, then inserts its rows. Joins
+   * the caller's transaction when there is one. On a database failure the spool file is removed and
+   * {@link QueueUnavailableException} is raised, so the caller answers with a temporary error.
+   */
+  public void accept(
+      String queueId,
+      Spool.Draft draft,
+      Envelope envelope,
+      Origin origin,
+      long sizeBytes,
+      String sessionId,
+      String clientAddress)
+      throws IOException {
+    Instant received = clock.instant();
+    draft.commit(queueId);
+    try {
+      transactions.executeWithoutResult(
+          status ->
+              repository.insert(
+                  queueId, envelope, origin, sizeBytes, sessionId, clientAddress, received));
+    } catch (RuntimeException e) {
+      deleteQuietly(queueId);
+      throw new QueueUnavailableException("storing queue rows failed for queue id " + queueId, e);
+    }
+    signal.notifyQueued();
+  }
+
+  /** Writes a message with {@code writer} and queues it; returns its queue id. */
+  public String submit(Envelope envelope, Origin origin, MessageWriter writer) throws IOException {
+    String queueId = newId();
+    try (Spool.Draft draft = spool.create()) {
+      CountingOutputStream counted = new CountingOutputStream(draft.output());
+      writer.write(queueId, counted);
+      counted.flush();
+      accept(queueId, draft, envelope, origin, counted.count(), null, null);
+    }
+    return queueId;
+  }
+
+  private void deleteQuietly(String queueId) {
+    try {
+      spool.delete(queueId);
+    } catch (IOException e) {
+      log.warn("Spool file queue={} could not be deleted; it is removed later", queueId, e);
+    }
+  }
+
+  /** Writes the raw RFC 5322 message, with CRLF line endings, for a queue id. */
+  @FunctionalInterface
+  public interface MessageWriter {
+    void write(String queueId, OutputStream out) throws IOException;
+  }
+
+  /** Counts the bytes passing through. */
+  static final class CountingOutputStream extends java.io.FilterOutputStream {
+    private long count;
+
+    CountingOutputStream(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      count += len;
+    }
+
+    long count() {
+      return count;
+    }
+  }
+}
