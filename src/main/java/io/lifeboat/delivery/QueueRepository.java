@@ -81,12 +81,14 @@ public class QueueRepository {
    * inside the caller's transaction.
    */
   public List<Long> claimDue(Instant now, int limit, String node, Instant leaseUntil) {
+    // NOTE: no ORDER BY, because H2 2.4 locks every row it sorts before LIMIT applies, so a
+    // concurrent claim would find nothing. Due rows come in index order (state, next_attempt),
+    // which is oldest first on H2 but not guaranteed on PostgreSQL.
     List<Long> ids =
         jdbc.sql(
                 """
                 SELECT id FROM queue_recipient
                  WHERE state = 'queued' AND next_attempt <= :now
-                 ORDER BY next_attempt, id
                  LIMIT :limit
                    FOR UPDATE SKIP LOCKED
                 """)

@@ -12,8 +12,9 @@ import org.subethamail.smtp.server.SMTPServer;
 
 /**
  * An SMTP server on 127.0.0.1 that stands in for a customer's primary server or a smarthost. It
- * records what it receives and answers RCPT as told: accept, fail temporarily, reject, or stall
- * until the client times out.
+ * records what it receives and answers RCPT for example.com addresses as told: accept, fail
+ * temporarily, reject, or stall until the client times out. Other addresses are always accepted, so
+ * that bounces to outside senders arrive while example.com fails.
  */
 public class FakeSmtpServer implements AutoCloseable {
 
@@ -51,6 +52,7 @@ public class FakeSmtpServer implements AutoCloseable {
     return server.getPortAllocated();
   }
 
+  /** Answers RCPT for addresses of the customer domain example.com as {@code mode} says. */
   public void mode(Mode mode) {
     this.mode = mode;
   }
@@ -84,7 +86,8 @@ public class FakeSmtpServer implements AutoCloseable {
 
     @Override
     public void recipient(String recipient) throws RejectException {
-      switch (mode) {
+      Mode applied = recipient.endsWith("@example.com") ? mode : Mode.ACCEPT;
+      switch (applied) {
         case TEMPORARY_FAILURE -> throw new RejectException(451, "4.3.0 try again later");
         case PERMANENT_FAILURE -> throw new RejectException(550, "5.1.1 no such user here");
         case STALL -> {
