@@ -1,8 +1,9 @@
 -- Delivery queue: one row per accepted message and one per recipient of it. The raw message
 -- lives in the spool folder under the message id; a message's rows and its spool file are
 -- removed together once every recipient is delivered or bounced.
--- Envelope addresses are stored sealed with the master key (AES-256-GCM, base64), so that the
--- database holds no address of a message in clear.
+-- Envelope addresses and the last error (which often quotes an address) are stored sealed with
+-- the master key (AES-256-GCM, base64), so that the database holds no address of a message in
+-- clear.
 
 CREATE TABLE queue_message (
     id              VARCHAR(32)    NOT NULL PRIMARY KEY,
@@ -28,7 +29,7 @@ CREATE TABLE queue_recipient (
     next_attempt      TIMESTAMP WITH TIME ZONE NOT NULL,
     claimed_by        VARCHAR(128),
     claimed_until     TIMESTAMP WITH TIME ZONE,
-    last_error        VARCHAR(1024),
+    last_error_sealed VARCHAR(2048),
     delay_notified    BOOLEAN        NOT NULL DEFAULT FALSE
 );
 CREATE INDEX queue_recipient_due ON queue_recipient (state, next_attempt);

@@ -52,7 +52,6 @@ class MessageDelivery {
   /** Delivers the entries, which all belong to one message; returns one attempt per entry. */
   List<Attempt> deliver(List<QueueEntry> entries) {
     QueueEntry first = entries.get(0);
-    Path file = spool.path(first.messageId());
     List<Attempt> attempts = new ArrayList<>();
     if (!spool.exists(first.messageId())) {
       for (QueueEntry entry : entries) {
@@ -72,7 +71,7 @@ class MessageDelivery {
         continue;
       }
       switch (route) {
-        case Route.Local local -> attempts.add(deliverLocal(entry, local, file));
+        case Route.Local local -> attempts.add(deliverLocal(entry, local));
         case Route.Rejected rejected ->
             attempts.add(new Attempt(entry, route.name(), Outcome.bounced(rejected.reply())));
         case Route.Primary primary -> {
@@ -96,11 +95,15 @@ class MessageDelivery {
         }
       }
     }
-    relays.forEach((target, group) -> attempts.addAll(relay(target, group, file)));
+    relays.forEach((target, group) -> attempts.addAll(relay(target, group)));
     return attempts;
   }
 
-  private Attempt deliverLocal(QueueEntry entry, Route.Local local, Path file) {
+  /**
+   * Hands a decrypted copy of the message to the mailstore, which needs a file, and deletes the
+   * copy afterwards.
+   */
+  private Attempt deliverLocal(QueueEntry entry, Route.Local local) {
     LocalDelivery mailstore = localDelivery.getIfAvailable();
     if (mailstore == null) {
       return new Attempt(
@@ -108,8 +111,10 @@ class MessageDelivery {
           local.name(),
           Outcome.deferred("451 4.3.0 no mailstore is available on this node"));
     }
+    Path copy = null;
     try {
-      boolean stored = mailstore.deliverToInbox(local.userId(), entry.deliveryKey(), file);
+      copy = spool.decryptedCopy(entry.messageId());
+      boolean stored = mailstore.deliverToInbox(local.userId(), entry.deliveryKey(), copy);
       if (!stored) {
         log.info(
             "Local delivery queue={} row={} was already stored by an earlier attempt",
@@ -126,14 +131,34 @@ class MessageDelivery {
           e.toString());
       return new Attempt(
           entry, local.name(), Outcome.deferred("451 4.3.0 mailstore error: " + e.getMessage()));
+    } finally {
+      deleteCopy(copy);
     }
   }
 
-  private List<Attempt> relay(RelayTarget target, List<QueueEntry> group, Path file) {
+  private static void deleteCopy(Path copy) {
+    if (copy == null) {
+      return;
+    }
+    try {
+      java.nio.file.Files.deleteIfExists(copy);
+    } catch (IOException e) {
+      log.warn("Decrypted copy {} could not be deleted; it is removed at the next start", copy, e);
+    }
+  }
+
+  private List<Attempt> relay(RelayTarget target, List<QueueEntry> group) {
     QueueEntry first = group.get(0);
     List<String> recipients = group.stream().map(QueueEntry::recipient).toList();
     Map<String, Outcome> outcomes =
-        relay.send(target, first.sender(), first.smtputf8(), file, first.sizeBytes(), recipients);
+        relay.send(
+            target,
+            first.sender(),
+            first.smtputf8(),
+            spool,
+            first.messageId(),
+            first.sizeBytes(),
+            recipients);
     String route = target.name().equals("primary") ? "primary" : "external";
     List<Attempt> attempts = new ArrayList<>();
     for (QueueEntry entry : group) {

@@ -7,7 +7,7 @@ import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * The entry to the delivery queue for inbound SMTP, notifications, bounces and the webmail. A
@@ -21,19 +21,19 @@ public class MessageQueue {
 
   private final Spool spool;
   private final QueueRepository repository;
-  private final TransactionTemplate transactions;
+  private final GroupCommitter groupCommitter;
   private final QueueSignal signal;
   private final Clock clock;
 
   public MessageQueue(
       Spool spool,
       QueueRepository repository,
-      TransactionTemplate transactions,
+      GroupCommitter groupCommitter,
       QueueSignal signal,
       Clock clock) {
     this.spool = spool;
     this.repository = repository;
-    this.transactions = transactions;
+    this.groupCommitter = groupCommitter;
     this.signal = signal;
     this.clock = clock;
   }
@@ -64,12 +64,18 @@ public class MessageQueue {
       throws IOException {
     Instant received = clock.instant();
     draft.commit(queueId);
+    Runnable insert =
+        () ->
+            repository.insert(
+                queueId, envelope, origin, sizeBytes, sessionId, clientAddress, received);
     try {
-      transactions.executeWithoutResult(
-          status ->
-              repository.insert(
-                  queueId, envelope, origin, sizeBytes, sessionId, clientAddress, received));
-    } catch (RuntimeException e) {
+      if (TransactionSynchronizationManager.isActualTransactionActive()) {
+        spool.syncFolder();
+        insert.run();
+      } else {
+        groupCommitter.commit(insert);
+      }
+    } catch (IOException | RuntimeException e) {
       deleteQuietly(queueId);
       throw new QueueUnavailableException("storing queue rows failed for queue id " + queueId, e);
     }

@@ -161,14 +161,14 @@ public class QueueRepository {
     jdbc.sql(
             """
             UPDATE queue_recipient SET state = 'queued', route = :route, attempts = attempts + 1,
-                   next_attempt = :next, last_error = :error, claimed_by = NULL,
+                   next_attempt = :next, last_error_sealed = :error, claimed_by = NULL,
                    claimed_until = NULL
              WHERE id = :id
             """)
         .param("id", id)
         .param("route", route)
         .param("next", Timestamp.from(nextAttempt))
-        .param("error", truncate(error))
+        .param("error", sealError(error))
         .update();
   }
 
@@ -275,13 +275,13 @@ public class QueueRepository {
     jdbc.sql(
             """
             UPDATE queue_recipient SET state = :state, route = :route, attempts = attempts + 1,
-                   last_error = :error, claimed_by = NULL, claimed_until = NULL
+                   last_error_sealed = :error, claimed_by = NULL, claimed_until = NULL
              WHERE id = :id
             """)
         .param("id", id)
         .param("state", state)
         .param("route", route)
-        .param("error", truncate(error))
+        .param("error", sealError(error))
         .update();
   }
 
@@ -307,7 +307,7 @@ public class QueueRepository {
         rs.getString("route"),
         rs.getInt("attempts"),
         instant(rs, "next_attempt"),
-        rs.getString("last_error"));
+        openError(rs.getString("last_error_sealed")));
   }
 
   private static Instant instant(ResultSet rs, String column) throws SQLException {
@@ -315,9 +315,16 @@ public class QueueRepository {
     return t == null ? null : t.toInstant();
   }
 
-  private static String truncate(String error) {
-    return error == null || error.length() <= MAX_ERROR_LENGTH
-        ? error
-        : error.substring(0, MAX_ERROR_LENGTH);
+  /** Seals an error text cut to MAX_ERROR_LENGTH characters; null stays null. */
+  private String sealError(String error) {
+    if (error == null) {
+      return null;
+    }
+    return masterKey.seal(
+        error.length() <= MAX_ERROR_LENGTH ? error : error.substring(0, MAX_ERROR_LENGTH));
+  }
+
+  private String openError(String sealed) {
+    return sealed == null ? null : masterKey.open(sealed);
   }
 }

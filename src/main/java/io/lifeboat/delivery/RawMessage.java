@@ -5,28 +5,28 @@ import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * A spooled message handed to Angus Mail's SMTP transport as it is: {@link #writeTo} streams the
- * file byte for byte, so the message is neither parsed nor held in memory, and headers are not
- * rewritten. The transport adds the dot-stuffing of DATA.
+ * decrypted spool file byte for byte, so the message is neither parsed nor held in memory, and
+ * headers are not rewritten. The transport adds the dot-stuffing of DATA.
  */
 final class RawMessage extends MimeMessage {
 
-  private final Path file;
+  private final Spool spool;
+  private final String queueId;
   private final long size;
 
-  RawMessage(Session session, Path file, long size) {
+  RawMessage(Session session, Spool spool, String queueId, long size) {
     super(session);
-    this.file = file;
+    this.spool = spool;
+    this.queueId = queueId;
     this.size = size;
   }
 
   @Override
   public void writeTo(OutputStream out, String[] ignoreHeaders) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
+    try (InputStream in = spool.open(queueId)) {
       in.transferTo(out);
     }
   }

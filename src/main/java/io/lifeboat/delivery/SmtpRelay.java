@@ -6,7 +6,6 @@ import jakarta.mail.SendFailedException;
 import jakarta.mail.Session;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,11 +38,17 @@ class SmtpRelay {
    * outcome. Returns an outcome for every recipient.
    */
   Map<String, Outcome> send(
-      RelayTarget target, String sender, boolean smtputf8, Path file, long size, List<String> to) {
+      RelayTarget target,
+      String sender,
+      boolean smtputf8,
+      Spool spool,
+      String queueId,
+      long size,
+      List<String> to) {
     String lastError = "no host to connect to";
     for (String host : target.hosts()) {
       try {
-        return sendTo(host, target, sender, smtputf8, file, size, to);
+        return sendTo(host, target, sender, smtputf8, spool, queueId, size, to);
       } catch (ConnectFailedException e) {
         lastError = e.getMessage();
         log.debug("Connection to {} failed: {}", host, lastError);
@@ -61,7 +66,8 @@ class SmtpRelay {
       RelayTarget target,
       String sender,
       boolean smtputf8,
-      Path file,
+      Spool spool,
+      String queueId,
       long size,
       List<String> to)
       throws ConnectFailedException {
@@ -81,7 +87,7 @@ class SmtpRelay {
         throw new ConnectFailedException(host + ":" + target.port() + ": " + describe(e));
       }
       try {
-        transport.sendMessage(new RawMessage(session, file, size), addresses);
+        transport.sendMessage(new RawMessage(session, spool, queueId, size), addresses);
         String reply = host + " said: " + transport.getLastServerResponse();
         to.forEach(r -> outcomes.put(r, new Outcome(Outcome.Kind.DELIVERED, reply)));
       } catch (SendFailedException e) {

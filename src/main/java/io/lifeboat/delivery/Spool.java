@@ -1,6 +1,7 @@
 package io.lifeboat.delivery;
 
 import io.lifeboat.config.LifeboatProperties;
+import io.lifeboat.crypto.MasterKey;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,11 +22,11 @@ import java.util.stream.Stream;
 import org.springframework.stereotype.Component;
 
 /**
- * The spool folder {@code <data-dir>/spool}: one file per queued message, named by its queue id. A
- * message is written to {@code spool/incoming} first and moved into place by {@link Draft#commit}
- * only after the file and the folder are flushed to disk (fsync), so a file under its queue id is
- * always complete. Files left in {@code incoming} belong to messages that never got {@code 250} and
- * are removed at startup.
+ * The spool folder {@code <data-dir>/spool}: one file per queued message, named by its queue id and
+ * encrypted with {@link SpoolCipher}. A message is written to {@code spool/incoming} first and
+ * moved into place by {@link Draft#commit} only after the file and the folder are flushed to disk
+ * (fsync), so a file under its queue id is always complete. Files left in {@code incoming} belong
+ * to messages that never got {@code 250} and are removed at startup.
  */
 @Component
 public class Spool {
@@ -34,8 +35,10 @@ public class Spool {
 
   private final Path folder;
   private final Path incoming;
+  private final MasterKey masterKey;
 
-  public Spool(LifeboatProperties properties) {
+  public Spool(LifeboatProperties properties, MasterKey masterKey) {
+    this.masterKey = masterKey;
     this.folder = properties.dataDir().resolve("spool").toAbsolutePath();
     this.incoming = folder.resolve("incoming");
     try {
@@ -55,7 +58,13 @@ public class Spool {
     Path file = incoming.resolve(UUID.randomUUID() + ".tmp");
     FileChannel channel =
         FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-    return new Draft(file, channel);
+    try {
+      return new Draft(file, channel);
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      Files.deleteIfExists(file);
+      throw e;
+    }
   }
 
   public Path path(String queueId) {
@@ -65,8 +74,26 @@ public class Spool {
     return folder.resolve(queueId);
   }
 
+  /** Opens a spooled message for reading, decrypted. */
   public InputStream open(String queueId) throws IOException {
-    return Files.newInputStream(path(queueId));
+    return SpoolCipher.decrypting(Files.newInputStream(path(queueId)), masterKey);
+  }
+
+  /**
+   * Decrypts a spooled message into a new file in {@code spool/incoming}, for a consumer that needs
+   * a file. The caller deletes it; a copy left by a crash is deleted at the next start.
+   */
+  public Path decryptedCopy(String queueId) throws IOException {
+    Path copy = incoming.resolve(UUID.randomUUID() + ".eml");
+    try (InputStream in = open(queueId);
+        OutputStream out =
+            Files.newOutputStream(copy, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      in.transferTo(out);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(copy);
+      throw e;
+    }
+    return copy;
   }
 
   public boolean exists(String queueId) {
@@ -95,7 +122,8 @@ public class Spool {
     return ids;
   }
 
-  private void syncFolder() throws IOException {
+  /** Flushes the spool folder, so that files moved into it keep their names after a crash. */
+  void syncFolder() throws IOException {
     try (FileChannel dir = FileChannel.open(folder, StandardOpenOption.READ)) {
       dir.force(true);
     }
@@ -103,34 +131,37 @@ public class Spool {
 
   /** A spool file being written. Not thread-safe. */
   public final class Draft implements AutoCloseable {
-    private final Path file;
+    private final Path path;
     private final FileChannel channel;
-    private final OutputStream out;
+    private final OutputStream file;
+    private final OutputStream encrypted;
     private boolean committed;
 
-    private Draft(Path file, FileChannel channel) {
-      this.file = file;
+    private Draft(Path path, FileChannel channel) throws IOException {
+      this.path = path;
       this.channel = channel;
-      this.out = new BufferedOutputStream(Channels.newOutputStream(channel), BUFFER_BYTES);
+      this.file = new BufferedOutputStream(Channels.newOutputStream(channel), BUFFER_BYTES);
+      this.encrypted = SpoolCipher.encrypting(file, masterKey);
     }
 
-    /** Returns the stream to write the message to; closing it is not needed. */
+    /** Returns the stream to write the message to, in clear; it is encrypted on the way. */
     public OutputStream output() {
-      return out;
+      return encrypted;
     }
 
     /**
-     * Flushes the message to disk and moves it into place under {@code queueId}, then flushes the
-     * folder so that the new name survives a crash too.
+     * Flushes the message to disk and moves it into place under {@code queueId}. The new name is
+     * durable only after {@link #syncFolder} returns, which the caller runs before it confirms the
+     * message, once for many messages under load.
      */
     public Path commit(String queueId) throws IOException {
-      out.flush();
+      encrypted.close();
+      file.flush();
       channel.force(true);
       channel.close();
       Path target = path(queueId);
-      Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+      Files.move(path, target, StandardCopyOption.ATOMIC_MOVE);
       committed = true;
-      syncFolder();
       return target;
     }
 
@@ -139,7 +170,7 @@ public class Spool {
     public void close() throws IOException {
       if (!committed) {
         channel.close();
-        Files.deleteIfExists(file);
+        Files.deleteIfExists(path);
       }
     }
   }

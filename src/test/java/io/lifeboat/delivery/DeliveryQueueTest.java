@@ -173,6 +173,26 @@ class DeliveryQueueTest extends MailPathTest {
   }
 
   @Test
+  void queuedMessageIsEncryptedAtRest() throws Exception {
+    PRIMARY.mode(Mode.TEMPORARY_FAILURE);
+    String subject = "confidential " + UUID.randomUUID();
+    String queueId = send("secret.sender@outside.test", PRIMARY_USER, subject);
+    await("a deferred attempt", () -> row(queueId).map(r -> r.attempts() >= 1).orElse(false));
+
+    byte[] spooled = java.nio.file.Files.readAllBytes(DATA_DIR.resolve("spool").resolve(queueId));
+    String raw = new String(spooled, java.nio.charset.StandardCharsets.ISO_8859_1);
+    assertThat(raw).doesNotContain(subject);
+    assertThat(raw).doesNotContain("body of");
+    String sender =
+        jdbc.sql("SELECT sender_sealed FROM queue_message WHERE id = :id")
+            .param("id", queueId)
+            .query(String.class)
+            .single();
+    assertThat(sender).doesNotContain("secret.sender");
+    assertThat(row(queueId).orElseThrow().lastError()).contains("451 4.3.0");
+  }
+
+  @Test
   void claimSkipsRowsLockedByAnotherTransaction() throws Exception {
     // Rows due only in a year, so that the running workers leave them alone.
     Instant future = Instant.now().plus(Duration.ofDays(365));
