@@ -1,6 +1,6 @@
 -- Delivery queue: one row per accepted message and one per recipient of it. The raw message
--- lives in the spool folder under the message id; a message's rows and its spool file are
--- removed together once every recipient is delivered or bounced.
+-- is in the spool folder under the message id. A message's rows and its spool file are removed
+-- together once every recipient is delivered or bounced.
 -- Envelope addresses and the last error (which often quotes an address) are stored sealed with
 -- the master key (AES-256-GCM, base64), so that the database holds no address of a message in
 -- clear.

@@ -10,7 +10,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param retryInitial wait after the first failed attempt; each later wait doubles
  * @param retryMax longest wait between two attempts
  * @param retryPeriod time after receipt when a message that still fails is bounced
- * @param delayNotice time after receipt when the sender is told once that delivery is delayed
+ * @param delayNotice time after receipt when the sender gets one notice that delivery is delayed
  * @param pollInterval how often the workers look for due recipients when nothing wakes them
  * @param concurrency deliveries running at the same time on this node
  * @param lease how long a claimed recipient stays with this node before another may take it

@@ -23,7 +23,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Delivers queued mail. One dispatcher thread claims due recipients with {@code SELECT ... FOR
  * UPDATE SKIP LOCKED}, so several nodes can share one database, and runs each claimed message on a
  * virtual thread, at most {@code lifeboat.delivery.concurrency} at once. At startup the rows that
- * this node had claimed before it stopped become due again; rows of other nodes become due when
+ * this node had claimed before it stopped become due again. Rows of other nodes become due when
  * their lease runs out.
  */
 public class DeliveryWorker implements SmartLifecycle {

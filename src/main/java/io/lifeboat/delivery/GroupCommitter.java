@@ -73,7 +73,7 @@ class GroupCommitter implements DisposableBean {
   }
 
   /**
-   * Commits a batch in one transaction; if that fails, commits each message alone so that one bad
+   * Commits a batch in one transaction. If that fails, commits each message alone, so that one bad
    * message fails only its own session.
    */
   private void commitBatch(List<Pending> batch) {

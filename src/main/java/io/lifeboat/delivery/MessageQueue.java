@@ -11,7 +11,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 /**
  * The entry to the delivery queue for inbound SMTP, notifications, bounces and the webmail. A
- * message is queued when its spool file is on disk and its rows are committed; until both hold, the
+ * message is queued once its spool file is on disk and its rows are committed. Until then the
  * caller must not confirm the message to anyone.
  */
 @Service
@@ -50,8 +50,9 @@ public class MessageQueue {
 
   /**
    * Queues a written draft under {@code queueId}: flushes it to disk, then inserts its rows. Joins
-   * the caller's transaction when there is one. On a database failure the spool file is removed and
-   * {@link QueueUnavailableException} is raised, so the caller answers with a temporary error.
+   * the caller's transaction when there is one, and otherwise commits through the {@link
+   * GroupCommitter}. On a failure the spool file is removed and {@link QueueUnavailableException}
+   * is raised, so the caller replies with a temporary error.
    */
   public void accept(
       String queueId,

@@ -20,8 +20,8 @@ class MxResolver {
    * The result of a lookup.
    *
    * @param hosts the hosts to try in order, empty when the lookup failed
-   * @param failure null on success; otherwise a reply-like text whose code says whether the failure
-   *     is temporary (4xx) or permanent (5xx)
+   * @param failure null on success; otherwise a reply-like text whose code shows whether the
+   *     failure is temporary (4xx) or permanent (5xx)
    */
   record Result(List<String> hosts, String failure) {}
 

@@ -1,6 +1,6 @@
 package io.lifeboat.delivery;
 
-/** Where a queued message came from; only mail written here may leave the hosted domains. */
+/** The source of a queued message. Only mail written here may leave the hosted domains. */
 public enum Origin {
   /** Received by inbound SMTP: only recipients of hosted domains were accepted. */
   SMTP(false),

@@ -10,7 +10,7 @@ import java.time.Instant;
  * @param sender the envelope sender, empty for the null sender
  * @param recipient the envelope recipient
  * @param attempts delivery attempts made before this one
- * @param delayNotified whether the sender was already told that delivery is delayed
+ * @param delayNotified whether the sender already got a delay notice
  */
 public record QueueEntry(
     long id,
@@ -24,7 +24,7 @@ public record QueueEntry(
     int attempts,
     boolean delayNotified) {
 
-  /** Returns the key that makes a local delivery of this entry happen at most once. */
+  /** Returns the idempotency key of a local delivery of this entry, unique across nodes. */
   public String deliveryKey() {
     return messageId + "." + id;
   }

@@ -24,9 +24,9 @@ import org.springframework.stereotype.Component;
 /**
  * The spool folder {@code <data-dir>/spool}: one file per queued message, named by its queue id and
  * encrypted with {@link SpoolCipher}. A message is written to {@code spool/incoming} first and
- * moved into place by {@link Draft#commit} only after the file and the folder are flushed to disk
- * (fsync), so a file under its queue id is always complete. Files left in {@code incoming} belong
- * to messages that never got {@code 250} and are removed at startup.
+ * moved into place by {@link Draft#commit} only after the file is flushed to disk (fsync), so a
+ * file under its queue id is always complete. Files left in {@code incoming} belong to messages
+ * that never got {@code 250}, or are decrypted copies, and are removed at startup.
  */
 @Component
 public class Spool {

@@ -24,8 +24,8 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>Layout: the magic {@code LBS1}, a 2-byte length and the sealed data key (ASCII), an 8-byte
  * random nonce prefix, then segments of a 4-byte ciphertext length and the ciphertext. A segment's
- * nonce is the prefix and its 4-byte index; its additional data is one byte, 1 for the last
- * segment, so that a file cut at a segment boundary fails to decrypt instead of reading short.
+ * nonce is the prefix followed by its 4-byte index. Its additional data is one byte, 1 for the last
+ * segment, so a file cut at a segment boundary fails to decrypt instead of reading short.
  */
 final class SpoolCipher {
 

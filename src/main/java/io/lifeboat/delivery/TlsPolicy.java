@@ -1,6 +1,6 @@
 package io.lifeboat.delivery;
 
-/** How an outbound SMTP connection uses STARTTLS. */
+/** The STARTTLS policy of an outbound SMTP connection. */
 public enum TlsPolicy {
   /** Never sends STARTTLS. */
   NEVER,

@@ -1,6 +1,6 @@
 package io.lifeboat.routing;
 
-/** Where one recipient's copy of a message goes, decided per recipient and per attempt. */
+/** The destination of one recipient's copy of a message, decided per recipient and attempt. */
 public sealed interface Route {
 
   /** Short name stored with the queue row and used as metric tag. */

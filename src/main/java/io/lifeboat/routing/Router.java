@@ -10,7 +10,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Decides per recipient where mail goes. A hosted domain's user in failover gets the message in the
- * standby mailbox; any other user of a hosted domain gets it through the domain's primary server.
+ * standby mailbox. Any other user of a hosted domain gets it through the domain's primary server.
  * Unknown and deleted users of hosted domains are rejected, and so are domains that no customer
  * hosts unless the message was written here (notifications, bounces, webmail).
  */

@@ -79,7 +79,7 @@ final class InboundTransaction implements MessageHandler {
         : remote.getAddress().getHostAddress();
   }
 
-  /** The library's callbacks are not used: the commands of this package call the methods above. */
+  /** Rejects the call: the commands of this package use the methods above instead. */
   @Override
   public void from(String from) {
     throw new UnsupportedOperationException("MAIL is handled by MailCommand");

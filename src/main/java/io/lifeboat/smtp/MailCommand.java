@@ -27,6 +27,8 @@ final class MailCommand extends SmtpCommand {
       reply(session, 503, "5.5.1 Error: nested MAIL command");
       return;
     }
+
+    // Parse the reverse path and its parameters.
     String argument = argument(line);
     if (!argument.toUpperCase(Locale.ROOT).startsWith("FROM:")) {
       reply(session, 501, "5.5.4 Syntax: MAIL FROM:<address>");
@@ -42,6 +44,8 @@ final class MailCommand extends SmtpCommand {
       reply(session, 555, "5.5.4 " + parameters.error());
       return;
     }
+
+    // Check the address and the declared size; the null sender <> is valid.
     if (!path.address().isEmpty()) {
       String invalid = path.invalidReason(parameters.smtputf8());
       if (invalid != null) {
@@ -54,6 +58,7 @@ final class MailCommand extends SmtpCommand {
       reply(session, 552, "5.3.4 Message size exceeds fixed limit of " + receiver.maxMessageSize());
       return;
     }
+
     session.startMailTransaction();
     InboundTransaction transaction = (InboundTransaction) session.getMessageHandler();
     transaction.begin(path.address(), parameters.smtputf8(), parameters.size());

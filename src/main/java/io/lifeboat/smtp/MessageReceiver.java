@@ -65,7 +65,7 @@ class MessageReceiver {
       route = router.route(address, false);
     } catch (DataAccessException e) {
       log.error(
-          "Recipient lookup failed session={} to=<{}>; answered 451",
+          "Recipient lookup failed session={} to=<{}>; replied 451",
           transaction.sessionId(),
           address,
           e);
@@ -180,7 +180,7 @@ class MessageReceiver {
     } catch (IOException | RuntimeException e) {
       metrics.rejectedMessage("storage");
       log.error(
-          "Storing message failed queue={} session={}; answered 451 so the client retries",
+          "Storing message failed queue={} session={}; replied 451 so the client retries",
           queueId,
           transaction.sessionId(),
           e);

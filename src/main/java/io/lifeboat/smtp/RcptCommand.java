@@ -23,6 +23,8 @@ final class RcptCommand extends SmtpCommand {
     if (transaction == null) {
       return;
     }
+
+    // Parse the forward path; RCPT parameters such as NOTIFY are not offered.
     String argument = argument(line);
     if (!argument.toUpperCase(Locale.ROOT).startsWith("TO:")) {
       reply(session, 501, "5.5.4 Syntax: RCPT TO:<address>");
@@ -43,6 +45,8 @@ final class RcptCommand extends SmtpCommand {
       reply(session, code, (code == 553 ? "5.6.7 " : "5.1.3 ") + invalid);
       return;
     }
+
+    // Check the limit, then the directory.
     if (transaction.recipients().size() >= receiver.maxRecipients()) {
       reply(session, 452, "4.5.3 Too many recipients; send the rest in another message");
       return;

@@ -66,7 +66,9 @@ final class SimpleCommands {
     }
   }
 
-  /** A verb the library knows but this server does not offer, such as EXPN, AUTH and BDAT. */
+  /**
+   * A verb that the library implements but this server does not offer, such as EXPN, AUTH, BDAT.
+   */
   static final class Unsupported extends SmtpCommand {
     private final String verb;
 

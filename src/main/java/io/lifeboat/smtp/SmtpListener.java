@@ -73,7 +73,7 @@ public class SmtpListener implements SmartLifecycle {
         receiver.maxMessageSize());
   }
 
-  /** Replaces every command verb that the library registers, so none answers in its own way. */
+  /** Replaces every command verb that the library registers, so no reply lacks an enhanced code. */
   private void installCommands(CommandHandler commands) {
     List<SmtpCommand> installed =
         List.of(

@@ -38,7 +38,7 @@ class CrashRecoveryTest {
   @TempDir Path folder;
 
   @Test
-  void everyAcknowledgedMessageIsDeliveredExactlyOnceAfterSigkill() throws Exception {
+  void acknowledgedMailSurvivesSigkillOnce() throws Exception {
     Path data = folder.resolve("data");
     Path mailstore = folder.resolve("mailstore");
     int smtpPort = freePort();
@@ -121,7 +121,7 @@ class CrashRecoveryTest {
           }
         }
       } catch (IOException e) {
-        // The child was killed or is not up yet; connect again until told to stop.
+        // The child was killed or is not up yet, so connect again until the test stops the loop.
       }
     }
   }

@@ -69,7 +69,7 @@ class SmtpConversationTest extends MailPathTest {
   }
 
   @Test
-  void messageToUserWithoutFailoverIsRelayedToPrimary() throws Exception {
+  void mailWithoutFailoverGoesToPrimary() throws Exception {
     Session session = session(false);
     Transport.send(message(session, "Primary test", "Hello primary", PRIMARY_USER));
 

@@ -11,14 +11,14 @@ import org.subethamail.smtp.RejectException;
 import org.subethamail.smtp.server.SMTPServer;
 
 /**
- * An SMTP server on 127.0.0.1 that stands in for a customer's primary server or a smarthost. It
- * records what it receives and answers RCPT for example.com addresses as told: accept, fail
+ * An SMTP server on 127.0.0.1 in place of a customer's primary server or a smarthost. It records
+ * what it receives and replies to RCPT for example.com addresses by its mode: accept, fail
  * temporarily, reject, or stall until the client times out. Other addresses are always accepted, so
  * that bounces to outside senders arrive while example.com fails.
  */
 public class FakeSmtpServer implements AutoCloseable {
 
-  /** How RCPT is answered. */
+  /** The reply to RCPT for example.com addresses. */
   public enum Mode {
     ACCEPT,
     TEMPORARY_FAILURE,
@@ -52,7 +52,7 @@ public class FakeSmtpServer implements AutoCloseable {
     return server.getPortAllocated();
   }
 
-  /** Answers RCPT for addresses of the customer domain example.com as {@code mode} says. */
+  /** Sets the reply to RCPT for addresses of the customer domain example.com. */
   public void mode(Mode mode) {
     this.mode = mode;
   }

@@ -29,10 +29,10 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The shared setup of mail path tests: the real application on random HTTP and SMTP ports, a
- * customer 44444 whose domain example.com has a {@link FakeSmtpServer} as primary server, which
- * also stands in as smarthost, and a {@link RecordingMailstore} in place of the mailstore. All
- * subclasses share one application context and database.
+ * The shared setup of mail path tests: the real application on random HTTP and SMTP ports, and a
+ * customer 44444 whose domain example.com has a {@link FakeSmtpServer} as primary server. The same
+ * fake is the smarthost, and a {@link RecordingMailstore} replaces the mailstore. All subclasses
+ * share one application context and database.
  */
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
