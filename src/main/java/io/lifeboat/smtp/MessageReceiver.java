@@ -93,44 +93,91 @@ class MessageReceiver {
   Reply receive(InboundTransaction transaction, InputStream data) throws IOException {
     String queueId = queue.newId();
     MDC.put("queueId", queueId);
-    try (Spool.Draft draft = queue.draft()) {
-      OutputStream out = draft.output();
-      out.write(receivedHeader(transaction, queueId).getBytes(StandardCharsets.UTF_8));
+    Spool.Draft draft = null;
+    try {
+      IOException storageFailure = null;
+      try {
+        draft = queue.draft();
+        draft.output().write(receivedHeader(transaction, queueId).getBytes(StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        storageFailure = e;
+      }
       DataGuard guard = new DataGuard(data);
-      boolean tooLarge = copyWithinLimit(guard, out);
+      SpoolSink sink =
+          new SpoolSink(draft == null ? null : draft.output(), maxMessageSize(), storageFailure);
+      byte[] buffer = new byte[BUFFER_BYTES];
+      int n;
+      while ((n = guard.read(buffer)) != -1) {
+        sink.write(buffer, n);
+      }
 
-      Reply rejection = checkContent(transaction, queueId, guard, tooLarge);
+      Reply rejection = checkContent(transaction, queueId, guard, sink.tooLarge());
       if (rejection != null) {
         return rejection;
       }
+      if (sink.failure() != null) {
+        return storageFailed(transaction, queueId, sink.failure());
+      }
       return store(transaction, queueId, draft, guard.count());
     } finally {
+      if (draft != null) {
+        draft.close();
+      }
       MDC.remove("queueId");
     }
   }
 
   /**
-   * Copies DATA to the spool until the size limit, then reads and discards the rest so that the
-   * client sees the reply after its final dot. Returns whether the limit was exceeded.
+   * The destination of DATA: the spool draft until the size limit or a failed write. After either,
+   * the rest of DATA is read and discarded, so the client still gets its reply after the final dot
+   * and the excess of an oversized message is never buffered.
    */
-  private boolean copyWithinLimit(DataGuard guard, OutputStream out) throws IOException {
-    long limit = maxMessageSize();
-    byte[] buffer = new byte[BUFFER_BYTES];
-    long written = 0;
-    boolean tooLarge = false;
-    int n;
-    while ((n = guard.read(buffer)) != -1) {
-      if (tooLarge) {
-        continue;
-      }
-      if (written + n > limit) {
-        tooLarge = true;
-        continue;
-      }
-      out.write(buffer, 0, n);
-      written += n;
+  private static final class SpoolSink {
+    private final OutputStream out;
+    private final long limit;
+    private long written;
+    private boolean tooLarge;
+    private IOException failure;
+
+    SpoolSink(OutputStream out, long limit, IOException failure) {
+      this.out = out;
+      this.limit = limit;
+      this.failure = failure;
     }
-    return tooLarge;
+
+    void write(byte[] buffer, int length) {
+      if (tooLarge || failure != null) {
+        return;
+      }
+      if (written + length > limit) {
+        tooLarge = true;
+        return;
+      }
+      try {
+        out.write(buffer, 0, length);
+        written += length;
+      } catch (IOException e) {
+        failure = e;
+      }
+    }
+
+    boolean tooLarge() {
+      return tooLarge;
+    }
+
+    IOException failure() {
+      return failure;
+    }
+  }
+
+  private Reply storageFailed(InboundTransaction transaction, String queueId, Exception e) {
+    metrics.rejectedMessage("storage");
+    log.error(
+        "Storing message failed queue={} session={}; replied 451 so the client retries",
+        queueId,
+        transaction.sessionId(),
+        e);
+    return new Reply(451, "4.3.0 Message could not be stored, try again later");
   }
 
   private Reply checkContent(
@@ -178,13 +225,7 @@ class MessageReceiver {
           transaction.sessionId(),
           transaction.clientIp());
     } catch (IOException | RuntimeException e) {
-      metrics.rejectedMessage("storage");
-      log.error(
-          "Storing message failed queue={} session={}; replied 451 so the client retries",
-          queueId,
-          transaction.sessionId(),
-          e);
-      return new Reply(451, "4.3.0 Message could not be stored, try again later");
+      return storageFailed(transaction, queueId, e);
     } finally {
       metrics
           .store()

@@ -2,9 +2,13 @@ package io.lifeboat.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lifeboat.delivery.Spool;
 import io.lifeboat.testing.MailPathTest;
 import io.lifeboat.testing.SmtpWire;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.UUID;
 import javax.net.ssl.SSLContext;
@@ -14,9 +18,12 @@ import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /** Wire-level SMTP tests on a raw socket: line endings, dot-stuffing, smuggling, pipelining. */
 class SmtpWireTest extends MailPathTest {
+
+  @Autowired Spool spool;
 
   private static final String SENDER = "MAIL FROM:<sender@outside.test>";
   private static final String RECIPIENT = "RCPT TO:<" + FAILOVER_USER + ">";
@@ -82,6 +89,30 @@ class SmtpWireTest extends MailPathTest {
     }
     Thread.sleep(500);
     assertThat(delivered(token)).isFalse();
+  }
+
+  @Test
+  void storageFailureGetsTemporaryError() throws Exception {
+    String token = UUID.randomUUID().toString();
+    jdbc.sql("ALTER TABLE queue_recipient RENAME TO queue_recipient_hidden").update();
+    try (SmtpWire wire = startData()) {
+      wire.write("Subject: " + token + "\r\n\r\nnot stored\r\n.\r\n");
+      assertThat(wire.reply()).isEqualTo("451 4.3.0 Message could not be stored, try again later");
+    } finally {
+      jdbc.sql("ALTER TABLE queue_recipient_hidden RENAME TO queue_recipient").update();
+    }
+    Thread.sleep(500);
+    assertThat(delivered(token)).isFalse();
+    try (var files = Files.list(DATA_DIR.resolve("spool"))) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        try (var in = spool.open(file.getFileName().toString())) {
+          String content = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+          assertThat(content).as("spool file " + file).doesNotContain(token);
+        } catch (NoSuchFileException delivered) {
+          // Delivered and removed meanwhile; it was another test's message.
+        }
+      }
+    }
   }
 
   @Test
