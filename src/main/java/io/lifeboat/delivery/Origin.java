@@ -1,0 +1,23 @@
+package io.lifeboat.delivery;
+
+/** The source of a queued message. Only mail written here may leave the hosted domains. */
+public enum Origin {
+  /** Received by inbound SMTP: only recipients of hosted domains were accepted. */
+  SMTP(false),
+  /** An account notification mail. */
+  NOTIFICATION(true),
+  /** A delivery status notification written by the queue. */
+  DSN(true),
+  /** Sent by a user, for example from the webmail. */
+  SUBMISSION(true);
+
+  private final boolean mayLeaveHostedDomains;
+
+  Origin(boolean mayLeaveHostedDomains) {
+    this.mayLeaveHostedDomains = mayLeaveHostedDomains;
+  }
+
+  public boolean mayLeaveHostedDomains() {
+    return mayLeaveHostedDomains;
+  }
+}

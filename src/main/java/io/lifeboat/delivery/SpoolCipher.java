@@ -1,0 +1,228 @@
+package io.lifeboat.delivery;
+
+import io.lifeboat.crypto.MasterKey;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import javax.crypto.Cipher;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Encrypts spool files with AES-256-GCM in segments of 64 KiB, so that a message is never held in
+ * memory whole and never lies on disk in clear. Each file has its own random data key, stored in
+ * the file's header sealed with the master key.
+ *
+ * <p>Layout: the magic {@code LBS1}, a 2-byte length and the sealed data key (ASCII), an 8-byte
+ * random nonce prefix, then segments of a 4-byte ciphertext length and the ciphertext. A segment's
+ * nonce is the prefix followed by its 4-byte index. Its additional data is one byte, 1 for the last
+ * segment, so a file cut at a segment boundary fails to decrypt instead of reading short.
+ */
+final class SpoolCipher {
+
+  static final int SEGMENT_BYTES = 64 * 1024;
+  private static final byte[] MAGIC = "LBS1".getBytes(StandardCharsets.US_ASCII);
+  private static final int KEY_BYTES = 32;
+  private static final int PREFIX_BYTES = 8;
+  private static final int TAG_BITS = 128;
+  private static final int TAG_BYTES = TAG_BITS / 8;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private SpoolCipher() {}
+
+  /** Returns a stream that encrypts into {@code out}; closing it writes the last segment. */
+  static OutputStream encrypting(OutputStream out, MasterKey masterKey) throws IOException {
+    byte[] key = new byte[KEY_BYTES];
+    RANDOM.nextBytes(key);
+    byte[] prefix = new byte[PREFIX_BYTES];
+    RANDOM.nextBytes(prefix);
+    byte[] sealed =
+        masterKey.seal(Base64.getEncoder().encodeToString(key)).getBytes(StandardCharsets.US_ASCII);
+    out.write(MAGIC);
+    out.write(ByteBuffer.allocate(2).putShort((short) sealed.length).array());
+    out.write(sealed);
+    out.write(prefix);
+    return new EncryptingStream(out, new SecretKeySpec(key, "AES"), prefix);
+  }
+
+  /** Returns a stream that decrypts a file written by {@link #encrypting}. */
+  static InputStream decrypting(InputStream in, MasterKey masterKey) throws IOException {
+    InputStream buffered = in.markSupported() ? in : new BufferedInputStream(in, SEGMENT_BYTES);
+    DataInputStream data = new DataInputStream(buffered);
+    byte[] magic = new byte[MAGIC.length];
+    data.readFully(magic);
+    if (!java.util.Arrays.equals(magic, MAGIC)) {
+      throw new IOException("not a Lifeboat spool file: the header is missing");
+    }
+    byte[] sealed = new byte[data.readUnsignedShort()];
+    data.readFully(sealed);
+    byte[] key =
+        Base64.getDecoder().decode(masterKey.open(new String(sealed, StandardCharsets.US_ASCII)));
+    byte[] prefix = new byte[PREFIX_BYTES];
+    data.readFully(prefix);
+    return new DecryptingStream(data, new SecretKeySpec(key, "AES"), prefix);
+  }
+
+  private static byte[] crypt(
+      int mode, SecretKey key, byte[] prefix, int index, boolean last, byte[] input, int length)
+      throws IOException {
+    try {
+      byte[] nonce = ByteBuffer.allocate(PREFIX_BYTES + 4).put(prefix).putInt(index).array();
+      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+      cipher.init(mode, key, new GCMParameterSpec(TAG_BITS, nonce));
+      cipher.updateAAD(new byte[] {(byte) (last ? 1 : 0)});
+      return cipher.doFinal(input, 0, length);
+    } catch (GeneralSecurityException e) {
+      throw new IOException(
+          "spool segment "
+              + index
+              + " failed to "
+              + (mode == Cipher.ENCRYPT_MODE ? "encrypt" : "decrypt")
+              + ": the file is damaged or the master key changed",
+          e);
+    }
+  }
+
+  private static final class EncryptingStream extends OutputStream {
+    private final OutputStream out;
+    private final SecretKey key;
+    private final byte[] prefix;
+    private final byte[] buffer = new byte[SEGMENT_BYTES];
+    private int filled;
+    private int index;
+    private boolean closed;
+
+    EncryptingStream(OutputStream out, SecretKey key, byte[] prefix) {
+      this.out = out;
+      this.key = key;
+      this.prefix = prefix;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      if (filled == buffer.length) {
+        writeSegment(false);
+      }
+      buffer[filled++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) throws IOException {
+      while (length > 0) {
+        if (filled == buffer.length) {
+          writeSegment(false);
+        }
+        int n = Math.min(length, buffer.length - filled);
+        System.arraycopy(bytes, offset, buffer, filled, n);
+        filled += n;
+        offset += n;
+        length -= n;
+      }
+    }
+
+    /** Writes the final segment; the data is complete only after this. */
+    @Override
+    public void close() throws IOException {
+      if (!closed) {
+        closed = true;
+        writeSegment(true);
+        out.flush();
+      }
+    }
+
+    private void writeSegment(boolean last) throws IOException {
+      byte[] sealed = crypt(Cipher.ENCRYPT_MODE, key, prefix, index++, last, buffer, filled);
+      out.write(ByteBuffer.allocate(4).putInt(sealed.length).array());
+      out.write(sealed);
+      filled = 0;
+    }
+  }
+
+  private static final class DecryptingStream extends InputStream {
+    private final DataInputStream in;
+    private final SecretKey key;
+    private final byte[] prefix;
+    private byte[] plain = new byte[0];
+    private int position;
+    private int index;
+    private boolean lastSeen;
+
+    DecryptingStream(DataInputStream in, SecretKey key, byte[] prefix) {
+      this.in = in;
+      this.key = key;
+      this.prefix = prefix;
+    }
+
+    @Override
+    public int read() throws IOException {
+      if (!fill()) {
+        return -1;
+      }
+      return plain[position++] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] bytes, int offset, int length) throws IOException {
+      if (length == 0) {
+        return 0;
+      }
+      if (!fill()) {
+        return -1;
+      }
+      int n = Math.min(length, plain.length - position);
+      System.arraycopy(plain, position, bytes, offset, n);
+      position += n;
+      return n;
+    }
+
+    /** Decrypts the next segment when the current one is used up; returns false at the end. */
+    private boolean fill() throws IOException {
+      while (position == plain.length) {
+        if (lastSeen) {
+          return false;
+        }
+        int length;
+        try {
+          length = in.readInt();
+        } catch (EOFException e) {
+          throw new IOException("spool file is truncated: its last segment is missing", e);
+        }
+        if (length < TAG_BYTES || length > SEGMENT_BYTES + TAG_BYTES) {
+          throw new IOException("spool file is damaged: invalid segment length " + length);
+        }
+        byte[] sealed = new byte[length];
+        in.readFully(sealed);
+        boolean last = peekEnd();
+        plain = crypt(Cipher.DECRYPT_MODE, key, prefix, index++, last, sealed, length);
+        position = 0;
+        lastSeen = last;
+      }
+      return true;
+    }
+
+    /** Returns whether the underlying stream is at its end, without losing a byte. */
+    private boolean peekEnd() throws IOException {
+      in.mark(1);
+      int next = in.read();
+      if (next < 0) {
+        return true;
+      }
+      in.reset();
+      return false;
+    }
+
+    @Override
+    public void close() throws IOException {
+      in.close();
+    }
+  }
+}

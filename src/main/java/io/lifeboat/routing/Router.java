@@ -1,0 +1,61 @@
+package io.lifeboat.routing;
+
+import io.lifeboat.directory.CustomerDomain;
+import io.lifeboat.directory.CustomerRepository;
+import io.lifeboat.directory.User;
+import io.lifeboat.directory.UserRepository;
+import java.util.Locale;
+import java.util.Optional;
+import org.springframework.stereotype.Component;
+
+/**
+ * Decides per recipient where mail goes. A hosted domain's user in failover gets the message in the
+ * standby mailbox. Any other user of a hosted domain gets it through the domain's primary server.
+ * Unknown and deleted users of hosted domains are rejected, and so are domains that no customer
+ * hosts unless the message was written here (notifications, bounces, webmail).
+ */
+@Component
+public class Router {
+
+  private final CustomerRepository customers;
+  private final UserRepository users;
+
+  public Router(CustomerRepository customers, UserRepository users) {
+    this.customers = customers;
+    this.users = users;
+  }
+
+  /**
+   * Returns the route for {@code address}. With {@code external} false, a domain that no customer
+   * hosts is rejected with {@code 550 5.7.1}, which is what keeps inbound SMTP from being an open
+   * relay.
+   */
+  public Route route(String address, boolean external) {
+    String normalized = normalize(address);
+    int at = normalized.lastIndexOf('@');
+    if (at <= 0 || at == normalized.length() - 1) {
+      return new Route.Rejected("501 5.1.3 <" + address + ">: invalid address; use local@domain");
+    }
+    String domain = normalized.substring(at + 1);
+    Optional<CustomerDomain> hosted = customers.findDomain(domain);
+    if (hosted.isEmpty()) {
+      return external
+          ? new Route.External(domain)
+          : new Route.Rejected("550 5.7.1 <" + address + ">: relay access denied");
+    }
+    Optional<User> user = users.findByEmail(normalized).filter(u -> !u.isDeleted());
+    if (user.isEmpty()) {
+      return new Route.Rejected("550 5.1.1 <" + address + ">: user unknown");
+    }
+    if (user.get().failover()) {
+      return new Route.Local(user.get().id(), user.get().customerId());
+    }
+    CustomerDomain primary = hosted.get();
+    return new Route.Primary(domain, primary.primaryHost(), primary.primaryPort());
+  }
+
+  /** Lower-cases an address the way the directory stores it. */
+  public static String normalize(String address) {
+    return address.trim().toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,102 @@
+package io.lifeboat.smtp;
+
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import org.subethamail.smtp.MessageContext;
+import org.subethamail.smtp.MessageHandler;
+import org.subethamail.smtp.server.Session;
+
+/**
+ * The state of one mail transaction, from MAIL to the end of DATA or RSET. The library creates one
+ * per MAIL command; the commands of this package fill it and hand it to {@link MessageReceiver}.
+ */
+final class InboundTransaction implements MessageHandler {
+
+  private final Session session;
+  private final MessageReceiver receiver;
+  private final List<String> recipients = new ArrayList<>();
+  private String sender;
+  private boolean smtputf8;
+  private long declaredSize;
+
+  InboundTransaction(MessageContext context, MessageReceiver receiver) {
+    this.session = (Session) context;
+    this.receiver = receiver;
+  }
+
+  void begin(String sender, boolean smtputf8, long declaredSize) {
+    this.sender = sender;
+    this.smtputf8 = smtputf8;
+    this.declaredSize = declaredSize;
+  }
+
+  Reply addRecipient(String address) {
+    Reply reply = receiver.checkRecipient(this, address);
+    if (reply.positive()) {
+      recipients.add(address);
+    }
+    return reply;
+  }
+
+  Reply receive(InputStream data) throws java.io.IOException {
+    return receiver.receive(this, data);
+  }
+
+  String sender() {
+    return sender;
+  }
+
+  boolean smtputf8() {
+    return smtputf8;
+  }
+
+  long declaredSize() {
+    return declaredSize;
+  }
+
+  List<String> recipients() {
+    return recipients;
+  }
+
+  String sessionId() {
+    return session.getSessionId();
+  }
+
+  String helo() {
+    return session.getHelo().orElse(null);
+  }
+
+  boolean tls() {
+    return session.isTLSStarted();
+  }
+
+  String clientIp() {
+    InetSocketAddress remote = session.getRemoteAddress();
+    return remote.getAddress() == null
+        ? remote.getHostString()
+        : remote.getAddress().getHostAddress();
+  }
+
+  /** Rejects the call: the commands of this package use the methods above instead. */
+  @Override
+  public void from(String from) {
+    throw new UnsupportedOperationException("MAIL is handled by MailCommand");
+  }
+
+  @Override
+  public void recipient(String recipient) {
+    throw new UnsupportedOperationException("RCPT is handled by RcptCommand");
+  }
+
+  @Override
+  public String data(InputStream data) {
+    throw new UnsupportedOperationException("DATA is handled by DataCommand");
+  }
+
+  @Override
+  public void done() {
+    recipients.clear();
+  }
+}

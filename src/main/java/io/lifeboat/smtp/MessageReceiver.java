@@ -1,0 +1,265 @@
+package io.lifeboat.smtp;
+
+import io.lifeboat.delivery.Envelope;
+import io.lifeboat.delivery.MessageQueue;
+import io.lifeboat.delivery.Origin;
+import io.lifeboat.delivery.Spool;
+import io.lifeboat.routing.Route;
+import io.lifeboat.routing.Router;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.ZonedDateTime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.dao.DataAccessException;
+import org.springframework.stereotype.Component;
+
+/**
+ * The policy and storage side of inbound SMTP: checks each recipient against the directory and
+ * stores each message durably before it is confirmed.
+ */
+@Component
+class MessageReceiver {
+
+  private static final Logger log = LoggerFactory.getLogger(MessageReceiver.class);
+  private static final int BUFFER_BYTES = 64 * 1024;
+
+  private final Router router;
+  private final MessageQueue queue;
+  private final SmtpProperties properties;
+  private final SmtpMetrics metrics;
+  private final Clock clock;
+
+  MessageReceiver(
+      Router router,
+      MessageQueue queue,
+      SmtpProperties properties,
+      SmtpMetrics metrics,
+      Clock clock) {
+    this.router = router;
+    this.queue = queue;
+    this.properties = properties;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  long maxMessageSize() {
+    return properties.maxMessageSize().toBytes();
+  }
+
+  int maxRecipients() {
+    return properties.maxRecipients();
+  }
+
+  /**
+   * Accepts only users of hosted domains that exist and are not deleted: a domain that no customer
+   * hosts gets {@code 550 5.7.1}, so the server is never an open relay.
+   */
+  Reply checkRecipient(InboundTransaction transaction, String address) {
+    Route route;
+    try {
+      route = router.route(address, false);
+    } catch (DataAccessException e) {
+      log.error(
+          "Recipient lookup failed session={} to=<{}>; replied 451",
+          transaction.sessionId(),
+          address,
+          e);
+      return new Reply(451, "4.3.0 Directory unavailable, try again later");
+    }
+    if (route instanceof Route.Rejected rejected) {
+      Reply reply = parse(rejected.reply());
+      metrics.rejectedRecipient(reply.code());
+      log.info(
+          "Rejected recipient session={} client={} to=<{}>: {}",
+          transaction.sessionId(),
+          transaction.clientIp(),
+          address,
+          reply);
+      return reply;
+    }
+    return new Reply(250, "2.1.5 Ok");
+  }
+
+  /**
+   * Receives DATA into a spool file and queues it. The {@code 250} reply is returned only after the
+   * spool file and the queue rows are on disk: that is what lets the client forget the message. Any
+   * storage failure therefore becomes {@code 451 4.3.0}, and the client retries later.
+   */
+  Reply receive(InboundTransaction transaction, InputStream data) throws IOException {
+    String queueId = queue.newId();
+    MDC.put("queueId", queueId);
+    Spool.Draft draft = null;
+    try {
+      IOException storageFailure = null;
+      try {
+        draft = queue.draft();
+        draft.output().write(receivedHeader(transaction, queueId).getBytes(StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        storageFailure = e;
+      }
+      DataGuard guard = new DataGuard(data);
+      SpoolSink sink =
+          new SpoolSink(draft == null ? null : draft.output(), maxMessageSize(), storageFailure);
+      byte[] buffer = new byte[BUFFER_BYTES];
+      int n;
+      while ((n = guard.read(buffer)) != -1) {
+        sink.write(buffer, n);
+      }
+
+      Reply rejection = checkContent(transaction, queueId, guard, sink.tooLarge());
+      if (rejection != null) {
+        return rejection;
+      }
+      if (sink.failure() != null) {
+        return storageFailed(transaction, queueId, sink.failure());
+      }
+      return store(transaction, queueId, draft, guard.count());
+    } finally {
+      if (draft != null) {
+        draft.close();
+      }
+      MDC.remove("queueId");
+    }
+  }
+
+  /**
+   * The destination of DATA: the spool draft until the size limit or a failed write. After either,
+   * the rest of DATA is read and discarded, so the client still gets its reply after the final dot
+   * and the excess of an oversized message is never buffered.
+   */
+  private static final class SpoolSink {
+    private final OutputStream out;
+    private final long limit;
+    private long written;
+    private boolean tooLarge;
+    private IOException failure;
+
+    SpoolSink(OutputStream out, long limit, IOException failure) {
+      this.out = out;
+      this.limit = limit;
+      this.failure = failure;
+    }
+
+    void write(byte[] buffer, int length) {
+      if (tooLarge || failure != null) {
+        return;
+      }
+      if (written + length > limit) {
+        tooLarge = true;
+        return;
+      }
+      try {
+        out.write(buffer, 0, length);
+        written += length;
+      } catch (IOException e) {
+        failure = e;
+      }
+    }
+
+    boolean tooLarge() {
+      return tooLarge;
+    }
+
+    IOException failure() {
+      return failure;
+    }
+  }
+
+  private Reply storageFailed(InboundTransaction transaction, String queueId, Exception e) {
+    metrics.rejectedMessage("storage");
+    log.error(
+        "Storing message failed queue={} session={}; replied 451 so the client retries",
+        queueId,
+        transaction.sessionId(),
+        e);
+    return new Reply(451, "4.3.0 Message could not be stored, try again later");
+  }
+
+  private Reply checkContent(
+      InboundTransaction transaction, String queueId, DataGuard guard, boolean tooLarge) {
+    if (tooLarge) {
+      metrics.rejectedMessage("size");
+      log.info(
+          "Rejected message queue={} session={} client={}: larger than {} bytes",
+          queueId,
+          transaction.sessionId(),
+          transaction.clientIp(),
+          maxMessageSize());
+      return new Reply(552, "5.3.4 Message size exceeds fixed limit of " + maxMessageSize());
+    }
+    String violation = guard.violation();
+    if (violation != null) {
+      metrics.rejectedMessage("line-ending");
+      log.info(
+          "Rejected message queue={} session={} client={}: DATA contains a {}",
+          queueId,
+          transaction.sessionId(),
+          transaction.clientIp(),
+          violation);
+      return new Reply(
+          550,
+          "5.6.0 Message contains a "
+              + violation
+              + "; end every line with CRLF and send no NUL bytes");
+    }
+    return null;
+  }
+
+  private Reply store(
+      InboundTransaction transaction, String queueId, Spool.Draft draft, long dataBytes) {
+    Envelope envelope =
+        new Envelope(transaction.sender(), transaction.recipients(), transaction.smtputf8());
+    long started = System.nanoTime();
+    try {
+      queue.accept(
+          queueId,
+          draft,
+          envelope,
+          Origin.SMTP,
+          dataBytes,
+          transaction.sessionId(),
+          transaction.clientIp());
+    } catch (IOException | RuntimeException e) {
+      return storageFailed(transaction, queueId, e);
+    } finally {
+      metrics
+          .store()
+          .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+    metrics.accepted();
+    log.info(
+        "Accepted message queue={} session={} client={} from=<{}> recipients={} size={}",
+        queueId,
+        transaction.sessionId(),
+        transaction.clientIp(),
+        transaction.sender(),
+        transaction.recipients().size(),
+        dataBytes);
+    return new Reply(250, "2.0.0 Ok: queued as " + queueId);
+  }
+
+  private String receivedHeader(InboundTransaction transaction, String queueId) {
+    String protocol = transaction.smtputf8() ? "UTF8SMTP" : "ESMTP";
+    if (transaction.tls()) {
+      protocol += "S";
+    }
+    return ReceivedHeader.format(
+        transaction.helo(),
+        transaction.clientIp(),
+        properties.hostname(),
+        protocol,
+        queueId,
+        transaction.recipients(),
+        ZonedDateTime.now(clock));
+  }
+
+  /** Splits a reply such as {@code 550 5.1.1 text} into code and text. */
+  static Reply parse(String reply) {
+    return new Reply(Integer.parseInt(reply.substring(0, 3)), reply.substring(4));
+  }
+}

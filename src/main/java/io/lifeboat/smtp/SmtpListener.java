@@ -1,0 +1,138 @@
+package io.lifeboat.smtp;
+
+import io.lifeboat.config.LifeboatProperties;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.subethamail.smtp.internal.server.CommandHandler;
+import org.subethamail.smtp.server.SMTPServer;
+
+/**
+ * The inbound SMTP listener on {@code lifeboat.smtp.port}. It runs the SubEthaSMTP server with
+ * Lifeboat's own commands in place of the library's, one virtual thread per session. It starts
+ * after the database and stops first, so that no message is accepted that cannot be stored.
+ */
+public class SmtpListener implements SmartLifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(SmtpListener.class);
+
+  private final SmtpProperties properties;
+  private final LifeboatProperties lifeboat;
+  private final MessageReceiver receiver;
+  private final SmtpMetrics metrics;
+  private volatile SMTPServer server;
+  private ExecutorService sessions;
+
+  SmtpListener(
+      SmtpProperties properties,
+      LifeboatProperties lifeboat,
+      MessageReceiver receiver,
+      SmtpMetrics metrics) {
+    this.properties = properties;
+    this.lifeboat = lifeboat;
+    this.receiver = receiver;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public synchronized void start() {
+    SSLContext tls =
+        TlsContexts.create(properties.tls(), lifeboat.dataDir(), properties.hostname());
+    sessions = Executors.newVirtualThreadPerTaskExecutor();
+    SMTPServer.Builder builder =
+        SMTPServer.port(properties.port())
+            .hostName(properties.hostname())
+            .softwareName("Lifeboat")
+            .messageHandlerFactory(context -> new InboundTransaction(context, receiver))
+            .sessionHandler(new SmtpSessions(metrics))
+            .executorService(sessions)
+            .maxConnections(properties.maxConnections())
+            .connectionTimeoutMs((int) properties.commandTimeout().toMillis())
+            .maxRecipients(properties.maxRecipients())
+            .maxMessageSize((int) Math.min(Integer.MAX_VALUE, receiver.maxMessageSize()))
+            .insertReceivedHeaders(false)
+            .enableTLS()
+            .startTlsSocketFactory(tls, false);
+    if (properties.bindAddress() != null && !properties.bindAddress().isBlank()) {
+      builder.bindAddress(address(properties.bindAddress()));
+    }
+    SMTPServer built = builder.build();
+    installCommands(built.getCommandHandler());
+    built.start();
+    server = built;
+    log.info(
+        "SMTP listener started on port {} as {} (max message size {} bytes)",
+        built.getPortAllocated(),
+        properties.hostname(),
+        receiver.maxMessageSize());
+  }
+
+  /** Replaces every command verb that the library registers, so no reply lacks an enhanced code. */
+  private void installCommands(CommandHandler commands) {
+    List<SmtpCommand> installed =
+        List.of(
+            new HelloCommands.Ehlo(metrics, receiver),
+            new HelloCommands.Helo(metrics),
+            new MailCommand(metrics, receiver),
+            new RcptCommand(metrics, receiver),
+            new DataCommand(metrics, properties.dataTimeout()),
+            new StartTlsCommand(metrics),
+            new SimpleCommands.Rset(metrics),
+            new SimpleCommands.Noop(metrics),
+            new SimpleCommands.Quit(metrics),
+            new SimpleCommands.Vrfy(metrics),
+            new SimpleCommands.Help(metrics),
+            new SimpleCommands.Unsupported("EXPN", metrics),
+            new SimpleCommands.Unsupported("AUTH", metrics),
+            new SimpleCommands.Unsupported("BDAT", metrics));
+    installed.forEach(commands::addCommand);
+  }
+
+  @Override
+  public synchronized void stop() {
+    SMTPServer running = server;
+    server = null;
+    if (running != null) {
+      running.stop();
+      sessions.shutdownNow();
+      log.info("SMTP listener stopped");
+    }
+  }
+
+  @Override
+  public boolean isRunning() {
+    SMTPServer running = server;
+    return running != null && running.isRunning();
+  }
+
+  /** Starts late and stops early among the lifecycle beans. */
+  @Override
+  public int getPhase() {
+    return Integer.MAX_VALUE - 100;
+  }
+
+  /** Returns the bound port, or -1 while the listener is not running. */
+  public int port() {
+    SMTPServer running = server;
+    return running == null ? -1 : running.getPortAllocated();
+  }
+
+  int activeSessions() {
+    return metrics.activeSessions();
+  }
+
+  private static InetAddress address(String host) {
+    try {
+      return InetAddress.getByName(host);
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException(
+          "lifeboat.smtp.bind-address is not a valid address: " + host, e);
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package io.lifeboat.smtp;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Settings under {@code lifeboat.smtp.*}: the inbound SMTP listener.
+ *
+ * @param enabled starts the listener when true
+ * @param port TCP port; 0 picks a free port
+ * @param bindAddress address to listen on; blank for every interface
+ * @param hostname name in the greeting, the EHLO reply and the Received header
+ * @param maxMessageSize largest accepted message, advertised with SIZE
+ * @param maxRecipients recipients accepted per message; more get {@code 452 4.5.3}
+ * @param maxConnections concurrent SMTP sessions; more are turned away with 421
+ * @param commandTimeout idle time allowed while waiting for a command
+ * @param dataTimeout idle time allowed between two reads while receiving DATA
+ * @param tls the STARTTLS certificate
+ */
+@ConfigurationProperties(prefix = "lifeboat.smtp")
+public record SmtpProperties(
+    Boolean enabled,
+    int port,
+    String bindAddress,
+    String hostname,
+    DataSize maxMessageSize,
+    int maxRecipients,
+    int maxConnections,
+    Duration commandTimeout,
+    Duration dataTimeout,
+    Tls tls) {
+
+  public SmtpProperties {
+    if (enabled == null) {
+      enabled = true;
+    }
+    if (port < 0) {
+      port = 2525;
+    }
+    if (maxMessageSize == null) {
+      maxMessageSize = DataSize.ofMegabytes(75);
+    }
+    if (maxRecipients <= 0) {
+      maxRecipients = 100;
+    }
+    if (maxConnections <= 0) {
+      maxConnections = 1000;
+    }
+    if (commandTimeout == null) {
+      commandTimeout = Duration.ofMinutes(5);
+    }
+    if (dataTimeout == null) {
+      dataTimeout = Duration.ofMinutes(10);
+    }
+    if (tls == null) {
+      tls = new Tls(null, null, null);
+    }
+    if (hostname == null || hostname.isBlank()) {
+      hostname = localHostName();
+    }
+  }
+
+  private static String localHostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getCanonicalHostName();
+    } catch (java.net.UnknownHostException e) {
+      return "localhost";
+    }
+  }
+
+  /**
+   * The STARTTLS certificate. Without a keystore, a self-signed certificate for {@code hostname} is
+   * generated into the data folder at first start and reused afterwards.
+   *
+   * @param keystore PKCS12 or JKS file with one private key and its certificate chain
+   * @param keystorePassword password of the keystore and of its key
+   * @param keystoreType {@code PKCS12} (default) or {@code JKS}
+   */
+  public record Tls(Path keystore, String keystorePassword, String keystoreType) {
+    public Tls {
+      if (keystoreType == null || keystoreType.isBlank()) {
+        keystoreType = "PKCS12";
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "Tls[keystore=" + keystore + ", keystoreType=" + keystoreType + "]";
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package io.lifeboat.smtp;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.subethamail.smtp.server.Session;
+import org.subethamail.smtp.server.SessionHandler;
+
+/** Counts SMTP sessions for the metrics and logs their start and end at DEBUG. */
+final class SmtpSessions implements SessionHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(SmtpSessions.class);
+
+  private final SmtpMetrics metrics;
+
+  SmtpSessions(SmtpMetrics metrics) {
+    this.metrics = metrics;
+  }
+
+  @Override
+  public SessionAcceptance accept(Session session) {
+    metrics.sessionStarted();
+    log.debug(
+        "SMTP session started session={} client={}",
+        session.getSessionId(),
+        session.getRemoteAddress());
+    return SessionAcceptance.success();
+  }
+
+  @Override
+  public void onSessionEnd(Session session) {
+    metrics.sessionEnded();
+    log.debug("SMTP session ended session={}", session.getSessionId());
+  }
+}

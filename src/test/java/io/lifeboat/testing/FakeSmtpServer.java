@@ -1,0 +1,114 @@
+package io.lifeboat.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.subethamail.smtp.MessageHandler;
+import org.subethamail.smtp.RejectException;
+import org.subethamail.smtp.server.SMTPServer;
+
+/**
+ * An SMTP server on 127.0.0.1 in place of a customer's primary server or a smarthost. It records
+ * what it receives and replies to RCPT for example.com addresses by its mode: accept, fail
+ * temporarily, reject, or stall until the client times out. Other addresses are always accepted, so
+ * that bounces to outside senders arrive while example.com fails.
+ */
+public class FakeSmtpServer implements AutoCloseable {
+
+  /** The reply to RCPT for example.com addresses. */
+  public enum Mode {
+    ACCEPT,
+    TEMPORARY_FAILURE,
+    PERMANENT_FAILURE,
+    STALL
+  }
+
+  /** One received message with its envelope. */
+  public record Received(String sender, List<String> recipients, byte[] data) {
+    public String text() {
+      return new String(data, java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
+  private final SMTPServer server;
+  private final List<Received> received = new CopyOnWriteArrayList<>();
+  private volatile Mode mode = Mode.ACCEPT;
+  private volatile Duration stall = Duration.ofSeconds(10);
+
+  public FakeSmtpServer() {
+    server =
+        SMTPServer.port(0)
+            .bindAddress(java.net.InetAddress.getLoopbackAddress())
+            .hostName("primary.test")
+            .messageHandlerFactory(context -> new Handler())
+            .build();
+    server.start();
+  }
+
+  public int port() {
+    return server.getPortAllocated();
+  }
+
+  /** Sets the reply to RCPT for addresses of the customer domain example.com. */
+  public void mode(Mode mode) {
+    this.mode = mode;
+  }
+
+  public void stall(Duration stall) {
+    this.stall = stall;
+  }
+
+  public List<Received> received() {
+    return List.copyOf(received);
+  }
+
+  public void clear() {
+    received.clear();
+    mode = Mode.ACCEPT;
+  }
+
+  @Override
+  public void close() {
+    server.stop();
+  }
+
+  private final class Handler implements MessageHandler {
+    private String sender;
+    private final List<String> recipients = new ArrayList<>();
+
+    @Override
+    public void from(String from) {
+      sender = from;
+    }
+
+    @Override
+    public void recipient(String recipient) throws RejectException {
+      Mode applied = recipient.endsWith("@example.com") ? mode : Mode.ACCEPT;
+      switch (applied) {
+        case TEMPORARY_FAILURE -> throw new RejectException(451, "4.3.0 try again later");
+        case PERMANENT_FAILURE -> throw new RejectException(550, "5.1.1 no such user here");
+        case STALL -> {
+          try {
+            Thread.sleep(stall);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        case ACCEPT -> {}
+      }
+      recipients.add(recipient);
+    }
+
+    @Override
+    public String data(InputStream data) throws IOException {
+      received.add(new Received(sender, List.copyOf(recipients), data.readAllBytes()));
+      return null;
+    }
+
+    @Override
+    public void done() {}
+  }
+}
