@@ -19,7 +19,8 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /** Turns exceptions of the REST APIs into error bodies with the right status. */
-@RestControllerAdvice(basePackages = {"io.lifeboat.api", "io.lifeboat.operator"})
+@RestControllerAdvice(
+    basePackages = {"io.lifeboat.api", "io.lifeboat.operator", "io.lifeboat.sync"})
 public class ApiExceptionHandler {
 
   private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);

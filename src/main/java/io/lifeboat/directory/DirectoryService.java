@@ -7,6 +7,7 @@ import io.lifeboat.config.LifeboatProperties;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -196,6 +197,31 @@ public class DirectoryService {
     Instant now = clock.instant();
     Instant due = now.plus(properties.directory().deletionGrace());
     int deleted = users.markDeleted(customerId, selection, actor.requestId(), now, due);
+    if (deleted > 0) {
+      List<Change> changes = new ArrayList<>();
+      for (String email : users.emailsChangedBy(customerId, actor.requestId())) {
+        changes.add(new Change(customerId, email, "user.deleted", "deletionDue", null, due + ""));
+      }
+      audit.recordAll(actor, changes);
+    }
+    log.info("Deleted users customer={} affectedUsers={} purgeDue={}", customerId, deleted, due);
+    return deleted;
+  }
+
+  /**
+   * Deletes the listed active users of a customer, as the selection delete does; unknown and
+   * deleted users are skipped. The directory sync uses it for the users missing from its file.
+   * Returns the number of users deleted.
+   */
+  @Transactional
+  public int deleteUsers(Actor actor, String customerId, Collection<String> emails) {
+    if (emails.isEmpty()) {
+      return 0;
+    }
+    Instant now = clock.instant();
+    Instant due = now.plus(properties.directory().deletionGrace());
+    List<String> addresses = emails.stream().map(UserRules::normalizeEmail).toList();
+    int deleted = users.markDeleted(customerId, addresses, actor.requestId(), now, due);
     if (deleted > 0) {
       List<Change> changes = new ArrayList<>();
       for (String email : users.emailsChangedBy(customerId, actor.requestId())) {

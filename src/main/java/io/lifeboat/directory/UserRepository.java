@@ -227,6 +227,33 @@ public class UserRepository {
     return named.update(sql, params);
   }
 
+  /**
+   * Marks the listed active users of a customer as deleted, with the purge due at {@code due}, and
+   * tags them with {@code ref}. Addresses are lower-case; unknown and deleted users are skipped.
+   * Returns how many were marked.
+   */
+  public int markDeleted(
+      String customerId, Collection<String> emails, String ref, Instant now, Instant due) {
+    List<String> all = List.copyOf(emails);
+    int marked = 0;
+    for (int from = 0; from < all.size(); from += 1000) {
+      marked +=
+          jdbc.sql(
+                  """
+                  UPDATE mail_user SET deactivated = :now, deletion_due = :due, modified = :now,
+                         change_ref = :ref
+                   WHERE customer_id = :customer AND deactivated IS NULL AND email IN (:emails)
+                  """)
+              .param("now", Timestamp.from(now))
+              .param("due", Timestamp.from(due))
+              .param("ref", ref)
+              .param("customer", customerId)
+              .param("emails", all.subList(from, Math.min(all.size(), from + 1000)))
+              .update();
+    }
+    return marked;
+  }
+
   /** Marks one user as deleted unless it already is; returns whether it changed. */
   public boolean markDeleted(long userId, Instant now, Instant due) {
     return jdbc.sql(
