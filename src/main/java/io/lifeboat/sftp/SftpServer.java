@@ -45,6 +45,7 @@ public class SftpServer implements SmartLifecycle {
   private volatile SshServer server;
   private volatile boolean running;
   private volatile String lastError = "not started";
+  private int failedBinds;
 
   SftpServer(
       SftpProperties properties,
@@ -118,18 +119,28 @@ public class SftpServer implements SmartLifecycle {
       candidate.start();
       server = candidate;
       lastError = null;
+      failedBinds = 0;
       log.info(
           "SFTP server listening on {} port {}",
           blankToAll(properties.host()),
           candidate.getPort());
     } catch (IOException | RuntimeException e) {
       lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
-      log.error(
-          "SFTP server could not listen on port {}: {}; retrying in {}",
-          properties.port(),
-          e.getMessage(),
-          properties.bindRetryInterval(),
-          e);
+      failedBinds++;
+      if (failedBinds == 1) {
+        log.error(
+            "SFTP server could not listen on port {}: {}; retrying every {}",
+            properties.port(),
+            e.getMessage(),
+            properties.bindRetryInterval(),
+            e);
+      } else {
+        log.warn(
+            "SFTP server still cannot listen on port {} after {} tries: {}",
+            properties.port(),
+            failedBinds,
+            e.getMessage());
+      }
       closeQuietly(candidate);
       retries.schedule(
           this::tryStart, properties.bindRetryInterval().toMillis(), TimeUnit.MILLISECONDS);

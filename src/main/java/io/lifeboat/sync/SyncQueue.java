@@ -2,15 +2,11 @@ package io.lifeboat.sync;
 
 import jakarta.annotation.PreDestroy;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,12 +27,8 @@ import org.springframework.stereotype.Component;
 /**
  * Takes complete uploads and runs their syncs on a small pool of worker threads, one file of a
  * customer at a time and in the order received, because each file is the whole directory and the
- * newest must win.
- *
- * <p>An SFTP upload is first recorded as a queued run and moved out of {@code upload/} into the
- * pending folder. After a restart, every run still queued is resumed from there before any new file
- * of its customer; an API upload still queued is finished as failed, because its client has already
- * lost the connection that would have told it the outcome.
+ * newest must win. Files that arrive before the application is ready wait until the runs left over
+ * from the last stop have been queued ahead of them.
  */
 @Component
 public class SyncQueue {
@@ -44,26 +36,26 @@ public class SyncQueue {
   private static final Logger log = LoggerFactory.getLogger(SyncQueue.class);
 
   private final SyncService service;
+  private final PendingRuns pending;
   private final SyncRunRepository runs;
-  private final DropFolders folders;
   private final Clock clock;
   private final ExecutorService workers;
   private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
 
-  /** Runs queued by this process, which a resume after restart must not run a second time. */
-  private final Set<String> submitted = ConcurrentHashMap.newKeySet();
+  /** Runs queued by this process, which the resume after a restart must leave alone. */
+  private final Set<String> active = ConcurrentHashMap.newKeySet();
 
   private volatile boolean started;
 
   SyncQueue(
       SyncService service,
+      PendingRuns pending,
       SyncRunRepository runs,
-      DropFolders folders,
       SyncProperties properties,
       Clock clock) {
     this.service = service;
+    this.pending = pending;
     this.runs = runs;
-    this.folders = folders;
     this.clock = clock;
     AtomicInteger threads = new AtomicInteger();
     this.workers =
@@ -77,8 +69,8 @@ public class SyncQueue {
   }
 
   /**
-   * Queues a file whose SFTP upload is complete. Records the run and moves the file out of the
-   * customer's sight, then returns; the sync itself runs on a worker.
+   * Queues a file whose SFTP upload is complete: records the run, moves the file out of the
+   * customer's sight and returns; the sync itself runs on a worker.
    *
    * @param uploaded the file in the customer's {@code upload/} folder
    * @param login the SFTP login that uploaded it
@@ -89,19 +81,16 @@ public class SyncQueue {
       return;
     }
     SyncJob job = sftpJob(customerId, uploaded, login, clientAddress);
-    Path pending = folders.pending(customerId).resolve(job.runId() + ".csv");
+    active.add(job.runId());
+    SyncJob queued;
     try {
-      folders.ensure(customerId);
-      submitted.add(job.runId());
-      runs.insertQueued(job);
-      Files.move(uploaded, pending, StandardCopyOption.ATOMIC_MOVE);
+      queued = pending.accept(job);
     } catch (IOException | RuntimeException e) {
       log.error(
           "Sync pick-up failed customer={} file={}; the file stays in upload/",
           customerId,
           uploaded.getFileName(),
           e);
-      service.abandon(job, "the file could not be picked up: " + e.getMessage());
       return;
     }
     log.info(
@@ -111,18 +100,18 @@ public class SyncQueue {
         job.fileName(),
         login,
         clientAddress);
-    lane(customerId).submit(() -> service.run(job.withFile(pending)), false);
+    submit(queued, false);
   }
 
   /**
-   * Rejects an SFTP upload that did not complete, such as one that broke the size limit; the part
+   * Rejects an SFTP upload that did not complete, such as one that broke the size limit: the part
    * that arrived is deleted and a report says why.
    */
   public void uploadFailed(
       String customerId, Path uploaded, String login, String clientAddress, String reason) {
     SyncJob job = sftpJob(customerId, uploaded, login, clientAddress);
+    active.add(job.runId());
     try {
-      submitted.add(job.runId());
       runs.insertQueued(job);
     } catch (RuntimeException e) {
       log.error("Sync run not recorded customer={} file={}", customerId, job.fileName(), e);
@@ -133,7 +122,7 @@ public class SyncQueue {
 
   /** Records an API upload as a queued run before it waits for its turn. */
   void recordQueued(SyncJob job) {
-    submitted.add(job.runId());
+    active.add(job.runId());
     runs.insertQueued(job);
   }
 
@@ -158,32 +147,20 @@ public class SyncQueue {
     }
   }
 
-  /** Resumes the runs that a stop left queued, then starts taking new files. */
+  /** Queues the runs that the last stop interrupted ahead of new files, then starts the workers. */
   @EventListener(ApplicationReadyEvent.class)
   void resume() {
-    List<SyncJob> queued = runs.queued();
-    Set<String> queuedIds = new HashSet<>();
-    List<Runnable> resumed = new ArrayList<>();
-    for (SyncJob job : queued) {
-      queuedIds.add(job.runId());
-      if (submitted.contains(job.runId())) {
-        continue;
-      }
-      SyncJob ready = resumable(job);
-      if (ready != null) {
-        log.info(
-            "Sync resumed after restart customer={} run={} file={}",
-            job.customerId(),
-            job.runId(),
-            job.fileName());
-        resumed.add(() -> lane(ready.customerId()).submit(() -> service.run(ready), true));
-      }
-    }
-    // Submitted in reverse to the front of their lanes, so that the oldest runs first.
+    List<SyncJob> resumed = pending.recover(Set.copyOf(active));
+    // Each goes to the front of its lane, so the oldest is put there last.
     for (int i = resumed.size() - 1; i >= 0; i--) {
-      resumed.get(i).run();
+      SyncJob job = resumed.get(i);
+      log.info(
+          "Sync resumed after restart customer={} run={} file={}",
+          job.customerId(),
+          job.runId(),
+          job.fileName());
+      submit(job, true);
     }
-    cleanUpPending(queuedIds);
     started = true;
     lanes.values().forEach(Lane::dispatch);
   }
@@ -197,78 +174,14 @@ public class SyncQueue {
     }
   }
 
-  /** Returns the job with its file ready in the pending folder, or null after abandoning it. */
-  private SyncJob resumable(SyncJob job) {
-    if (job.source() == SyncJob.Source.API) {
-      deleteQuietly(folders.incoming().resolve(job.runId() + ".csv"));
-      service.abandon(
-          job,
-          "the upload was interrupted by a restart before it was applied; nothing was changed."
-              + " Upload the file again");
-      return null;
-    }
-    Path pending = folders.pending(job.customerId()).resolve(job.runId() + ".csv");
-    if (Files.exists(pending)) {
-      return job.withFile(pending);
-    }
-    // The process stopped between recording the run and moving the file.
-    Path uploaded = folders.upload(job.customerId()).resolve(job.fileName());
-    try {
-      if (Files.exists(uploaded)) {
-        Files.move(uploaded, pending, StandardCopyOption.ATOMIC_MOVE);
-        return job.withFile(pending);
-      }
-    } catch (IOException e) {
-      log.error("Sync resume failed customer={} run={}", job.customerId(), job.runId(), e);
-    }
-    service.abandon(
-        job, "the file was not found after a restart; nothing was changed. Upload it again");
-    return null;
-  }
-
-  /**
-   * Moves pending files of runs that are already finished to {@code processed/}: the process
-   * stopped after the run committed and before the file was moved. Clears API spool files.
-   */
-  private void cleanUpPending(Set<String> queuedIds) {
-    Path pendingRoot = folders.pendingRoot();
-    if (Files.isDirectory(pendingRoot)) {
-      try (DirectoryStream<Path> customers = Files.newDirectoryStream(pendingRoot)) {
-        for (Path customer : customers) {
-          cleanUpPending(customer, queuedIds);
-        }
-      } catch (IOException e) {
-        log.error("Pending sync files not checked in {}", pendingRoot, e);
-      }
-    }
-    Path incoming = folders.incoming();
-    if (Files.isDirectory(incoming)) {
-      try (DirectoryStream<Path> files = Files.newDirectoryStream(incoming)) {
-        files.forEach(SyncQueue::deleteQuietly);
-      } catch (IOException e) {
-        log.error("API spool files not cleared in {}", incoming, e);
-      }
-    }
-  }
-
-  private void cleanUpPending(Path customerDir, Set<String> queuedIds) throws IOException {
-    String customerId = customerDir.getFileName().toString();
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(customerDir, "*.csv")) {
-      for (Path file : files) {
-        String runId = file.getFileName().toString().replaceFirst("\\.csv$", "");
-        if (queuedIds.contains(runId)) {
-          continue;
-        }
-        Path target = folders.processed(customerId).resolve("run_" + runId + ".csv");
-        Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
-        log.warn(
-            "Sync file of a finished run moved to processed/ customer={} run={}",
-            customerId,
-            runId);
-      }
-    } catch (IllegalArgumentException e) {
-      log.warn("Unexpected folder among the pending sync files: {}", customerDir);
-    }
+  private void submit(SyncJob job, boolean first) {
+    lane(job.customerId())
+        .submit(
+            () -> {
+              service.run(job);
+              pending.finished(job);
+            },
+            first);
   }
 
   private SyncJob sftpJob(String customerId, Path uploaded, String login, String clientAddress) {
@@ -287,14 +200,6 @@ public class SyncQueue {
 
   private Lane lane(String customerId) {
     return lanes.computeIfAbsent(customerId, id -> new Lane());
-  }
-
-  private static void deleteQuietly(Path file) {
-    try {
-      Files.deleteIfExists(file);
-    } catch (IOException e) {
-      log.warn("Could not delete {}", file, e);
-    }
   }
 
   /**

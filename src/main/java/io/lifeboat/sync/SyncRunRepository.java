@@ -122,6 +122,15 @@ class SyncRunRepository {
         .list();
   }
 
+  /** Returns whether a run with this id was recorded, whatever its outcome. */
+  boolean exists(String runId) {
+    return jdbc.sql("SELECT COUNT(*) FROM sync_run WHERE id = :id")
+            .param("id", runId)
+            .query(Integer.class)
+            .single()
+        > 0;
+  }
+
   /** Returns the jobs of every run still queued, oldest first, without their file paths. */
   List<SyncJob> queued() {
     return jdbc.sql(
