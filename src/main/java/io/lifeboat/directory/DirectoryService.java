@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -90,14 +91,14 @@ public class DirectoryService {
     Map<String, User> existing =
         users.findByEmails(normalized.stream().map(UserDraft::email).toList());
     Instant now = clock.instant();
-    List<User> created = new ArrayList<>();
+    List<UserDraft> fresh = new ArrayList<>();
     List<Change> changes = new ArrayList<>();
     int updated = 0;
     int restored = 0;
     for (UserDraft draft : normalized) {
       User before = existing.get(draft.email());
       if (before == null) {
-        created.add(create(customerId, draft, now));
+        fresh.add(draft);
         changes.add(new Change(customerId, draft.email(), "user.created", null, null, null));
         continue;
       }
@@ -128,6 +129,7 @@ public class DirectoryService {
       }
       changes.addAll(diff);
     }
+    List<User> created = createAll(customerId, fresh, now);
     audit.recordAll(actor, changes);
     int unchanged = normalized.size() - created.size() - updated;
     log.info(
@@ -264,10 +266,24 @@ public class DirectoryService {
     return user;
   }
 
-  private User create(String customerId, UserDraft draft, Instant now) {
+  /** Inserts new users with their groups in batches, which large bulk requests and syncs need. */
+  private List<User> createAll(String customerId, List<UserDraft> drafts, Instant now) {
+    if (drafts.isEmpty()) {
+      return List.of();
+    }
+    long[] ids = users.insertAll(customerId, drafts, now);
+    List<User> created = new ArrayList<>(drafts.size());
+    Map<Long, List<String>> groups = new LinkedHashMap<>();
+    for (int i = 0; i < drafts.size(); i++) {
+      created.add(newUser(ids[i], customerId, drafts.get(i), now));
+      groups.put(ids[i], drafts.get(i).failoverGroups());
+    }
+    users.insertGroups(groups);
+    return created;
+  }
+
+  private static User newUser(long id, String customerId, UserDraft draft, Instant now) {
     String domain = draft.email().substring(draft.email().lastIndexOf('@') + 1);
-    long id = users.insert(customerId, domain, draft, now);
-    users.insertGroups(id, draft.failoverGroups());
     return new User(
         id,
         customerId,

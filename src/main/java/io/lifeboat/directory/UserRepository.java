@@ -139,6 +139,57 @@ public class UserRepository {
     return keys.getKeyAs(Long.class);
   }
 
+  /** Inserts users in batches and returns their ids in the order of {@code drafts}. */
+  public long[] insertAll(String customerId, List<UserDraft> drafts, Instant now) {
+    Timestamp time = Timestamp.from(now);
+    MapSqlParameterSource[] rows = new MapSqlParameterSource[drafts.size()];
+    for (int i = 0; i < rows.length; i++) {
+      UserDraft d = drafts.get(i);
+      String domain = d.email().substring(d.email().lastIndexOf('@') + 1);
+      rows[i] =
+          fieldParameters(d)
+              .addValue("customer", customerId)
+              .addValue("domain", domain)
+              .addValue("now", time);
+    }
+    KeyHolder keys = new GeneratedKeyHolder();
+    named.batchUpdate(
+        """
+        INSERT INTO mail_user (customer_id, email, domain, display_name, given_name, sur_name,
+                               language, timezone, department, cost_center, phone, mobile,
+                               created, modified)
+        VALUES (:customer, :email, :domain, :displayName, :givenName, :surName, :language,
+                :timezone, :department, :costCenter, :phone, :mobile, :now, :now)
+        """,
+        rows,
+        keys,
+        new String[] {"id"});
+    List<Map<String, Object>> generated = keys.getKeyList();
+    if (generated.size() != rows.length) {
+      throw new IllegalStateException(
+          "expected " + rows.length + " generated user ids, but got " + generated.size());
+    }
+    long[] ids = new long[rows.length];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = ((Number) generated.get(i).values().iterator().next()).longValue();
+    }
+    return ids;
+  }
+
+  /** Inserts the groups of several new users in one batch. */
+  public void insertGroups(Map<Long, List<String>> groupsByUser) {
+    List<MapSqlParameterSource> rows = new ArrayList<>();
+    groupsByUser.forEach(
+        (id, groups) ->
+            groups.forEach(
+                g -> rows.add(new MapSqlParameterSource("id", id).addValue("group", g))));
+    if (!rows.isEmpty()) {
+      named.batchUpdate(
+          "INSERT INTO user_group (user_id, group_name) VALUES (:id, :group)",
+          rows.toArray(MapSqlParameterSource[]::new));
+    }
+  }
+
   /** Writes the provisioned fields and clears a pending deletion. */
   public void update(long id, UserDraft d, Instant now) {
     MapSqlParameterSource p = fieldParameters(d).addValue("id", id);

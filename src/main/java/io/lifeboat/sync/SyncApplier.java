@@ -9,11 +9,15 @@ import io.lifeboat.directory.CustomerRepository;
 import io.lifeboat.directory.DirectoryService;
 import io.lifeboat.directory.NotFoundException;
 import io.lifeboat.directory.UpsertResult;
+import io.lifeboat.directory.User;
 import io.lifeboat.directory.UserDraft;
+import io.lifeboat.directory.UserRules;
 import io.lifeboat.directory.UserSelection;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -83,31 +87,39 @@ class SyncApplier {
             .orElseThrow(
                 () -> new NotFoundException("customer " + job.customerId() + " not found"));
 
-    List<String> missing = new ArrayList<>();
-    int[] active = {0};
+    // One pass over the active users finds those the file leaves out and those it lists unchanged.
+    Map<String, String> activeFields = new HashMap<>();
     directory.stream(
-        customer.id(),
-        UserSelection.all(),
-        user -> {
-          active[0]++;
-          if (!file.emails().contains(user.email())) {
-            missing.add(user.email());
-          }
-        });
+        customer.id(), UserSelection.all(), user -> activeFields.put(user.email(), fields(user)));
+    int active = activeFields.size();
+    List<String> missing = new ArrayList<>();
+    for (String email : activeFields.keySet()) {
+      if (!file.emails().contains(email)) {
+        missing.add(email);
+      }
+    }
     int limit = customer.syncDeactivationLimitPercent();
-    if (!job.forced() && (long) missing.size() * 100 > (long) limit * active[0]) {
+    if (!job.forced() && (long) missing.size() * 100 > (long) limit * active) {
       throw new OverLimitException(
-          new SyncReport.Changes(0, 0, 0, 0, 0, missing.size(), active[0], limit, List.of()));
+          new SyncReport.Changes(0, 0, 0, 0, 0, missing.size(), active, limit, List.of()));
     }
 
+    // Users listed exactly as they are need no write, so only the others go to the directory.
+    List<UserDraft> changed = new ArrayList<>();
+    for (UserDraft draft : file.users()) {
+      String email = UserRules.normalizeEmail(draft.email());
+      if (!fields(draft).equals(activeFields.get(email))) {
+        changed.add(draft);
+      }
+    }
+    activeFields.clear();
     int created = 0;
     int updated = 0;
-    int unchanged = 0;
+    int unchanged = file.users().size() - changed.size();
     int restored = 0;
-    List<UserDraft> users = file.users();
-    for (int from = 0; from < users.size(); from += DirectoryService.MAX_BULK_USERS) {
+    for (int from = 0; from < changed.size(); from += DirectoryService.MAX_BULK_USERS) {
       List<UserDraft> chunk =
-          users.subList(from, Math.min(users.size(), from + DirectoryService.MAX_BULK_USERS));
+          changed.subList(from, Math.min(changed.size(), from + DirectoryService.MAX_BULK_USERS));
       // NOTE: as with the bulk API, new users get an activation token only when the customer has
       // notifications on, because only the mail would carry it; otherwise the administrator
       // requests one per user with POST /{CUSTOMER}/{USER}/token.
@@ -123,15 +135,7 @@ class SyncApplier {
     List<String> listed = missing.stream().sorted().limit(properties.reportMaxEntries()).toList();
     SyncReport.Changes changes =
         new SyncReport.Changes(
-            created,
-            updated,
-            unchanged,
-            deleted,
-            restored,
-            missing.size(),
-            active[0],
-            limit,
-            listed);
+            created, updated, unchanged, deleted, restored, missing.size(), active, limit, listed);
     SyncReport report =
         new SyncReport(
             job,
@@ -140,7 +144,7 @@ class SyncApplier {
             clock.instant(),
             file.bytes(),
             file.lines(),
-            users.size(),
+            file.users().size(),
             changes,
             0,
             List.of());
@@ -151,6 +155,53 @@ class SyncApplier {
         actor,
         new Change(customer.id(), null, "sync.applied", "file", null, SyncService.summary(report)));
     return report;
+  }
+
+  /**
+   * Returns the provisioned fields of a user in one comparable string, normalized as the directory
+   * stores them: optional fields empty as null, groups lower-case and sorted. Equal strings mean
+   * that writing the draft would change nothing.
+   */
+  static String fields(User user) {
+    return join(
+        user.displayName(),
+        user.givenName(),
+        user.surName(),
+        user.language(),
+        user.timezone(),
+        user.department(),
+        user.costCenter(),
+        user.phone(),
+        user.mobile(),
+        String.join(",", user.failoverGroups().stream().sorted().toList()));
+  }
+
+  static String fields(UserDraft draft) {
+    return join(
+        draft.displayName(),
+        draft.givenName(),
+        draft.surName(),
+        draft.language(),
+        draft.timezone(),
+        emptyToNull(draft.department()),
+        emptyToNull(draft.costCenter()),
+        emptyToNull(draft.phone()),
+        emptyToNull(draft.mobile()),
+        String.join(
+            ",", UserRules.normalizeGroups(draft.failoverGroups()).stream().sorted().toList()));
+  }
+
+  /** Joins values with a separator that no valid value contains, marking null apart from "". */
+  private static String join(String... values) {
+    StringBuilder joined = new StringBuilder(160);
+    for (String value : values) {
+      joined.append(value == null ? "\u0001" : value).append('\u0000');
+    }
+    return joined.toString();
+  }
+
+  private static String emptyToNull(String value) {
+    return value == null || value.isEmpty() ? null : value;
   }
 
   private static String appliedMessage(SyncReport.Changes c, boolean notifications) {
