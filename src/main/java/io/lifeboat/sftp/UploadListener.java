@@ -69,8 +69,20 @@ final class UploadListener implements SftpEventListener {
             });
   }
 
+  /**
+   * Stops taking uploads. Pick-ups already scheduled still run, so that a file closed just before a
+   * stop reaches the pending folder and is synced after the restart.
+   */
   void shutdown() {
-    timer.shutdownNow();
+    timer.shutdown();
+    try {
+      if (!timer.awaitTermination(pickupDelay.toMillis() + 5000, TimeUnit.MILLISECONDS)) {
+        timer.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      timer.shutdownNow();
+    }
   }
 
   @Override

@@ -48,10 +48,16 @@ class PendingRuns {
    * with its new path.
    */
   SyncJob accept(SyncJob job) throws IOException {
+    return moveIn(job, true);
+  }
+
+  private SyncJob moveIn(SyncJob job, boolean record) throws IOException {
     folders.ensure(job.customerId());
     Path pending = dataFile(job);
     Files.writeString(sidecar(pending), json.writeValueAsString(metadata(job)));
-    runs.insertQueued(job);
+    if (record) {
+      runs.insertQueued(job);
+    }
     Files.move(job.file(), pending, StandardCopyOption.ATOMIC_MOVE);
     return job.withFile(pending);
   }
@@ -94,6 +100,7 @@ class PendingRuns {
       }
     }
     clearIncoming(active);
+    warnAboutLeftUploads();
     ready.sort(Comparator.comparing(SyncJob::received).thenComparing(SyncJob::runId));
     return ready;
   }
@@ -136,7 +143,7 @@ class PendingRuns {
     Path uploaded = folders.upload(job.customerId()).resolve(job.fileName());
     if (Files.isRegularFile(uploaded)) {
       try {
-        return accept(job.withFile(uploaded));
+        return moveIn(job.withFile(uploaded), false);
       } catch (IOException e) {
         log.error("Sync resume failed customer={} run={}", job.customerId(), job.runId(), e);
       }
@@ -174,6 +181,37 @@ class PendingRuns {
           deleteQuietly(sidecar);
         }
       }
+    }
+  }
+
+  /**
+   * Logs the sync files in {@code upload/} folders. Such a file was either closed too shortly
+   * before the last stop to be picked up, or its upload was cut off by the stop; the two cannot be
+   * told apart, so it is not synced and the customer must upload it again.
+   */
+  private void warnAboutLeftUploads() {
+    Path root = folders.sftpRoot();
+    if (!Files.isDirectory(root)) {
+      return;
+    }
+    try (DirectoryStream<Path> customers = Files.newDirectoryStream(root, Files::isDirectory)) {
+      for (Path customer : customers) {
+        Path upload = customer.resolve(DropFolders.UPLOAD);
+        if (!Files.isDirectory(upload)) {
+          continue;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(upload, "*.{csv,CSV}")) {
+          for (Path file : files) {
+            log.warn(
+                "Sync file left in upload/ at the last stop is not synced customer={} file={};"
+                    + " the customer must upload it again",
+                customer.getFileName(),
+                file.getFileName());
+          }
+        }
+      }
+    } catch (IOException e) {
+      log.error("Upload folders not checked in {}", root, e);
     }
   }
 

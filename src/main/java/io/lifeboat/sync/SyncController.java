@@ -10,6 +10,8 @@ import io.lifeboat.directory.NotFoundException;
 import io.lifeboat.security.ApiPrincipal;
 import io.lifeboat.web.RequestIdFilter;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
@@ -104,7 +106,11 @@ class SyncController {
   @Operation(
       summary =
           "Upload a sync file (text/csv, UTF-8) and apply it; force=true confirms deletions above"
-              + " the customer's limit")
+              + " the customer's limit",
+      requestBody =
+          @io.swagger.v3.oas.annotations.parameters.RequestBody(
+              required = true,
+              content = @Content(mediaType = TEXT_CSV, schema = @Schema(type = "string"))))
   ResponseEntity<Map<String, Object>> upload(
       @PathVariable String customer,
       @RequestParam(required = false) String force,
