@@ -1,8 +1,8 @@
 -- Directory sync runs: one row per CSV file received over SFTP or the API.
--- A row is inserted as 'queued' once the upload is complete and finished with its outcome; for an
--- applied file the finishing update is part of the transaction that changed the users, so after
--- a crash a row still 'queued' means that nothing of its file was applied.
--- report holds the JSON report that the API returns.
+-- A row is inserted as 'queued' once the upload is complete, and updated with the outcome at the
+-- end. For an applied file that update is part of the transaction that changed the users. So
+-- after a crash, a row that is still 'queued' means that nothing of its file was applied.
+-- report contains the JSON report that the API returns.
 CREATE TABLE sync_run (
     id                VARCHAR(40)   NOT NULL PRIMARY KEY,
     customer_id       VARCHAR(7)    NOT NULL REFERENCES customer (id),

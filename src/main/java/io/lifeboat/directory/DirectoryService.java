@@ -211,9 +211,9 @@ public class DirectoryService {
   }
 
   /**
-   * Deletes the listed active users of a customer, as the selection delete does; unknown and
-   * deleted users are skipped. The directory sync uses it for the users missing from its file.
-   * Returns the number of users deleted.
+   * Deletes the listed active users of a customer, as the selection delete does, and skips unknown
+   * and deleted users. The directory sync uses it for the users missing from its file. Returns the
+   * number of users deleted.
    */
   @Transactional
   public int deleteUsers(Actor actor, String customerId, Collection<String> emails) {

@@ -280,8 +280,8 @@ public class UserRepository {
 
   /**
    * Marks the listed active users of a customer as deleted, with the purge due at {@code due}, and
-   * tags them with {@code ref}. Addresses are lower-case; unknown and deleted users are skipped.
-   * Returns how many were marked.
+   * tags them with {@code ref}. Addresses are lower-case, and unknown and deleted users are
+   * skipped. Returns how many were marked.
    */
   public int markDeleted(
       String customerId, Collection<String> emails, String ref, Instant now, Instant due) {

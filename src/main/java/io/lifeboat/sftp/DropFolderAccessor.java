@@ -115,7 +115,7 @@ final class DropFolderAccessor implements SftpFileSystemAccessor {
       LinkOption... options)
       throws IOException {
     // Uploaded files keep the server's permissions, so that a client cannot make them unreadable
-    // for the sync; a request to change them in upload/ succeeds without effect.
+    // for the sync. A request to change them in upload/ succeeds without effect.
     requireUploadFile(path, "change");
   }
 

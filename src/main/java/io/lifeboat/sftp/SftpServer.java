@@ -210,7 +210,7 @@ public class SftpServer implements SmartLifecycle {
           SecurityUtils.loadKeyPairIdentities(
               null, NamedResource.ofName(file.toString()), in, null);
       if (keys == null || !keys.iterator().hasNext()) {
-        throw new IOException("the file holds no key");
+        throw new IOException("the file contains no key");
       }
     } catch (GeneralSecurityException | IOException e) {
       throw new IOException(

@@ -38,7 +38,7 @@ final class UploadListener implements SftpEventListener {
 
   private static final Logger log = LoggerFactory.getLogger(UploadListener.class);
 
-  /** What happened to one handle opened for writing. */
+  /** The state of one handle opened for writing. */
   private static final class Upload {
     private volatile String failure;
     private volatile long size;
@@ -88,7 +88,7 @@ final class UploadListener implements SftpEventListener {
   @Override
   public void receivedExtension(ServerSession session, String extension, int id)
       throws IOException {
-    // copy-data writes through a handle without the write events that enforce the size limit.
+    // copy-data writes through a handle without the write events, which enforce the size limit.
     if (SftpConstants.EXT_COPY_DATA.equals(extension)) {
       throw new AccessDeniedException(extension, null, "copying on the server is not supported");
     }

@@ -35,7 +35,7 @@ enum CsvColumn {
     this.apiField = apiField;
   }
 
-  /** The 1-based column number in the file. */
+  /** Returns the 1-based column number in the file. */
   int number() {
     return ordinal() + 1;
   }

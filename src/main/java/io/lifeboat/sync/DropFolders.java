@@ -9,8 +9,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The folders of the directory sync. Each customer has {@code <data>/sftp/<CUSTOMER>/} with {@code
- * upload/} (the customer writes), {@code reports/} and {@code processed/} (the customer reads); the
- * SFTP login sees only that folder. Files being synced wait in {@code
+ * upload/}, which the customer writes, and {@code reports/} and {@code processed/}, which the
+ * customer reads. The SFTP login has access to that folder only. Files being synced wait in {@code
  * <data>/sync/pending/<CUSTOMER>/} and API uploads in {@code <data>/sync/incoming/}, both out of
  * the customer's sight.
  */
@@ -30,7 +30,7 @@ public class DropFolders {
     this.syncRoot = data.resolve("sync");
   }
 
-  /** Returns the folder that holds the SFTP host key and one folder per customer. */
+  /** Returns the folder that contains the SFTP host key and one folder per customer. */
   public Path sftpRoot() {
     return sftpRoot;
   }
@@ -64,7 +64,7 @@ public class DropFolders {
     return pendingRoot().resolve(customerId);
   }
 
-  /** Returns the folder that holds one pending folder per customer. */
+  /** Returns the folder that contains one pending folder per customer. */
   Path pendingRoot() {
     return syncRoot.resolve("pending");
   }

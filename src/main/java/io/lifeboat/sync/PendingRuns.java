@@ -19,11 +19,11 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * The pending folder: complete SFTP uploads wait there, out of the customer's sight, until their
- * run has finished. A file there is the durable proof that its upload was complete, so after a
- * restart every file there is synced, even when the database lost the row that queued it (an H2
- * file database may lose the last commits of a killed process). Each file has a JSON sidecar with
- * the run's metadata for that case.
+ * The pending folder, where complete SFTP uploads wait out of the customer's sight until their run
+ * has finished. A file there is the durable proof that its upload was complete. So after a restart
+ * every file there is synced, even when the database lost the row that queued it, which an H2 file
+ * database can do with the last commits of a killed process. For that case each file has a JSON
+ * sidecar with the run's metadata.
  */
 @Component
 class PendingRuns {
@@ -69,8 +69,8 @@ class PendingRuns {
 
   /**
    * Returns the SFTP runs to resume after a restart, oldest first, with their files in the pending
-   * folder. Finishes queued API runs as failed, because their clients have lost the connection that
-   * would have told them the outcome. Runs in {@code active} belong to this process and are left
+   * folder. Finishes queued API runs as failed, because their clients lost the connection that
+   * would have returned the outcome. Runs in {@code active} belong to this process and are left
    * alone.
    */
   List<SyncJob> recover(Set<String> active) {
@@ -105,7 +105,7 @@ class PendingRuns {
     return ready;
   }
 
-  /** Handles a pending file whose run is not queued: finished already, or its row was lost. */
+  /** Handles a pending file whose run is not queued, because it finished or its row was lost. */
   private SyncJob unrecorded(Path file, String runId) {
     String customerId = file.getParent().getFileName().toString();
     if (runs.exists(runId)) {
@@ -129,7 +129,7 @@ class PendingRuns {
     return job;
   }
 
-  /** Handles a queued run without a pending file; returns it when it can still run. */
+  /** Handles a queued run without a pending file. Returns the run when it can still run. */
   private SyncJob withoutPendingFile(SyncJob job) {
     if (job.source() == SyncJob.Source.API) {
       deleteQuietly(folders.incoming().resolve(job.runId() + ".csv"));
@@ -186,8 +186,8 @@ class PendingRuns {
 
   /**
    * Logs the sync files in {@code upload/} folders. Such a file was either closed too shortly
-   * before the last stop to be picked up, or its upload was cut off by the stop; the two cannot be
-   * told apart, so it is not synced and the customer must upload it again.
+   * before the last stop to be picked up, or its upload was cut off by the stop. Nothing
+   * distinguishes the two, so it is not synced and the customer must upload it again.
    */
   private void warnAboutLeftUploads() {
     Path root = folders.sftpRoot();
@@ -282,7 +282,7 @@ class PendingRuns {
           Instant.parse((String) m.get("received")),
           file);
     } catch (IOException | RuntimeException e) {
-      log.error("Sync sidecar unreadable: {}", sidecar, e);
+      log.error("Sync sidecar file unreadable: {}", sidecar, e);
       return null;
     }
   }
@@ -291,7 +291,7 @@ class PendingRuns {
     try {
       Files.deleteIfExists(file);
     } catch (IOException e) {
-      log.warn("Could not delete {}", file, e);
+      log.warn("Sync file not deleted: {}", file, e);
     }
   }
 }

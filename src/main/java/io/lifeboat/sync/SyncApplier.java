@@ -121,11 +121,11 @@ class SyncApplier {
       List<UserDraft> chunk =
           changed.subList(from, Math.min(changed.size(), from + DirectoryService.MAX_BULK_USERS));
       // NOTE: as with the bulk API, new users get an activation token only when the customer has
-      // notifications on, because only the mail would carry it; otherwise the administrator
+      // notifications on, because only the mail would carry it. Otherwise the administrator
       // requests one per user with POST /{CUSTOMER}/{USER}/token.
       UpsertResult result = provisioning.putAll(actor, customer.id(), chunk);
       created += result.created();
-      // The directory counts a restored user as updated too; the report counts it once.
+      // The directory counts a restored user as updated too, but the report counts it once.
       updated += result.updated() - result.restored();
       unchanged += result.unchanged();
       restored += result.restored();

@@ -178,7 +178,9 @@ class SyncController {
     return ResponseEntity.status(status).body(answer);
   }
 
-  /** Returns a 415 answer unless the body is declared as text/csv in UTF-8 or without charset. */
+  /**
+   * Returns a 415 response unless the body is declared as text/csv, in UTF-8 or without charset.
+   */
   private static ResponseEntity<Map<String, Object>> checkContentType(HttpServletRequest request) {
     String declared = request.getContentType();
     boolean csv = false;
@@ -191,7 +193,7 @@ class SyncController {
               || type.getCharset() == null
               || StandardCharsets.UTF_8.equals(type.getCharset());
     } catch (IllegalArgumentException e) {
-      // An unparsable type or an unknown charset: answered as unsupported below.
+      // An invalid type or an unknown charset gets the 415 response below.
     }
     if (csv && utf8) {
       return null;

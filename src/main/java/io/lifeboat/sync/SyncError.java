@@ -6,7 +6,7 @@ package io.lifeboat.sync;
  * @param line the 1-based line number in the file, 0 for a problem of the whole file
  * @param column the 1-based column number, null when the problem is not in one column
  * @param columnName the column's name from the header layout, null with {@code column}
- * @param value the offending text as found in the file, shortened when long; null when missing
+ * @param value the offending text as found in the file, shortened when long, or null when missing
  * @param message what rule is broken and how to fix it
  */
 public record SyncError(int line, Integer column, String columnName, String value, String message) {

@@ -35,7 +35,7 @@ import org.apache.commons.csv.CSVRecord;
  */
 final class SyncFileParser {
 
-  /** Longest line accepted. A line of valid fields is at most about 2.3 KB. */
+  /** Maximum line length in bytes. A line of valid fields has at most about 2.3 KB. */
   static final int MAX_LINE_BYTES = 64 * 1024;
 
   private static final byte[] UTF8_BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
@@ -66,8 +66,8 @@ final class SyncFileParser {
 
   /**
    * @param domains the customer's domains, lower-case
-   * @param maxUsers the largest number of users a file may list
-   * @param maxErrors the largest number of errors kept for the report
+   * @param maxUsers the maximum number of users a file may list
+   * @param maxErrors the maximum number of errors kept for the report
    */
   SyncFileParser(Set<String> domains, int maxUsers, int maxErrors) {
     this.domains = domains;
@@ -104,7 +104,7 @@ final class SyncFileParser {
         splitter.bytes());
   }
 
-  /** Checks one line and keeps its user; returns false when the rest of the file is not read. */
+  /** Checks one line and keeps its user. Returns false when the rest of the file is not read. */
   private boolean read(RawLine raw) {
     int number = raw.number();
     byte[] bytes = raw.bytes();
@@ -122,6 +122,7 @@ final class SyncFileParser {
         start = UTF8_BOM.length;
       }
     }
+
     if (raw.tooLong()) {
       add(
           SyncError.ofLine(
@@ -132,11 +133,13 @@ final class SyncFileParser {
                   + " bytes; check that the file uses LF or CRLF line endings"));
       return true;
     }
+
     checkEnding(raw);
     String text = decode(number, bytes, start);
     if (text == null || text.isBlank() || !checkCharacters(number, text)) {
       return true;
     }
+
     List<String> fields = split(number, text);
     if (fields == null) {
       return true;
@@ -146,6 +149,7 @@ final class SyncFileParser {
       header = true;
       return true;
     }
+
     records++;
     if (records > maxUsers) {
       add(
@@ -162,6 +166,7 @@ final class SyncFileParser {
       addColumnCountError(number, fields);
       return true;
     }
+
     UserDraft draft = draft(fields);
     validate(number, draft);
     users.add(draft);
@@ -190,7 +195,7 @@ final class SyncFileParser {
     }
   }
 
-  /** Decodes a line as strict UTF-8; returns null after reporting bytes that are not UTF-8. */
+  /** Decodes a line as strict UTF-8. Returns null after reporting bytes that are not UTF-8. */
   private String decode(int number, byte[] bytes, int start) {
     ByteBuffer in = ByteBuffer.wrap(bytes, start, bytes.length - start);
     CharBuffer out = CharBuffer.allocate(bytes.length);
@@ -247,7 +252,7 @@ final class SyncFileParser {
     return true;
   }
 
-  /** Splits a line into fields; returns null after reporting a quoting error. */
+  /** Splits a line into fields. Returns null after reporting a quoting error. */
   private List<String> split(int number, String text) {
     SyncError quoting = checkQuotes(number, text);
     if (quoting != null) {
@@ -270,7 +275,7 @@ final class SyncFileParser {
   /**
    * Returns the first misplaced double quote of a line, or null. A quoted value ends at a single
    * {@code "} that only spaces separate from the next {@code ;} or the line end, and a quote inside
-   * it is written twice; an unquoted value contains no quote at all.
+   * it is written twice. An unquoted value contains no quote at all.
    */
   static SyncError checkQuotes(int number, String text) {
     int length = text.length();
@@ -413,7 +418,7 @@ final class SyncFileParser {
         groups(f.get(10)));
   }
 
-  /** Splits the groups field at commas; an empty field means no groups. */
+  /** Splits the groups field at commas, where an empty field means no groups. */
   private static List<String> groups(String field) {
     if (field.isBlank()) {
       return List.of();
@@ -492,8 +497,8 @@ final class SyncFileParser {
   /**
    * One physical line without its ending.
    *
-   * @param tooLong whether the line was longer than {@link #MAX_LINE_BYTES}; {@code bytes} then
-   *     holds only its start
+   * @param tooLong whether the line was longer than {@link #MAX_LINE_BYTES}, in which case {@code
+   *     bytes} contains only its start
    */
   record RawLine(int number, byte[] bytes, LineEnding ending, boolean tooLong) {}
 

@@ -7,7 +7,7 @@ import java.util.Locale;
 /**
  * One received sync file and who sent it.
  *
- * @param runId the run's id; also the request id of its audit entries and log lines
+ * @param runId the run's id, which is also the request id of its audit entries and log lines
  * @param fileName the name the customer gave the file, without folders
  * @param uploadedBy the SFTP login or the API credential's username
  * @param clientAddress the uploader's IP address, null when unknown
@@ -25,7 +25,7 @@ record SyncJob(
     Instant received,
     Path file) {
 
-  /** How a file reached Lifeboat. */
+  /** The way a file reached Lifeboat. */
   enum Source {
     SFTP,
     API;

@@ -8,18 +8,18 @@ import org.springframework.util.unit.DataSize;
 /**
  * Settings under {@code lifeboat.sync.*}.
  *
- * @param workers sync files processed at the same time across all customers; one customer's files
+ * @param workers sync files processed at the same time across all customers. One customer's files
  *     always run one after the other
  * @param pickupDelay wait between the end of an SFTP upload and its pick-up, so that a client can
  *     still set the file's timestamps
  * @param retention how long processed input files, reports and abandoned uploads stay in the
  *     customer's SFTP folder
- * @param maxFileSize largest sync file accepted over SFTP; the API's body limit applies to uploads
- *     through the API
- * @param maxUsers largest number of users in one file; each listed user takes heap until the file
- *     is applied
- * @param reportMaxEntries largest number of errors, and of deleted addresses, listed in one report;
- *     the counts always cover all of them
+ * @param maxFileSize maximum size of a sync file uploaded over SFTP. Uploads through the API have
+ *     the API's body limit instead
+ * @param maxUsers maximum number of users in one file, because each listed user takes heap until
+ *     the file is applied
+ * @param reportMaxEntries maximum number of errors, and of deleted addresses, listed in one report.
+ *     The counts always cover all of them
  */
 @ConfigurationProperties(prefix = "lifeboat.sync")
 public record SyncProperties(

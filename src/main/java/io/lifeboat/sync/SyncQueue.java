@@ -69,8 +69,8 @@ public class SyncQueue {
   }
 
   /**
-   * Queues a file whose SFTP upload is complete: records the run, moves the file out of the
-   * customer's sight and returns; the sync itself runs on a worker.
+   * Queues a file whose SFTP upload is complete. Records the run and moves the file out of the
+   * customer's sight, then returns, because the sync itself runs on a worker.
    *
    * @param uploaded the file in the customer's {@code upload/} folder
    * @param login the SFTP login that uploaded it
@@ -104,8 +104,8 @@ public class SyncQueue {
   }
 
   /**
-   * Rejects an SFTP upload that did not complete, such as one that broke the size limit: the part
-   * that arrived is deleted and a report says why.
+   * Rejects an SFTP upload that did not complete, such as one above the size limit. The part that
+   * arrived is deleted, and the report states the reason.
    */
   public void uploadFailed(
       String customerId, Path uploaded, String login, String clientAddress, String reason) {

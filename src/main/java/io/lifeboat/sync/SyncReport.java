@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What one sync run did or why it changed nothing. The API returns {@link #toJson()}; the
- * customer's {@code reports/} folder gets that JSON and {@link ReportText the readable text}.
+ * The report of one sync run: what it changed, or why it changed nothing. The API returns {@link
+ * #toJson()}, and the customer's {@code reports/} folder gets that JSON and {@link ReportText the
+ * readable text}.
  *
  * @param message one sentence on the outcome and, for a rejected file, what to do
  * @param lines lines read, blank lines and the header included
@@ -30,7 +31,7 @@ record SyncReport(
   /**
    * The changes of an applied file, or those a rejected file would have made as far as known.
    *
-   * @param missing active users that the file does not list; an applied file deletes them
+   * @param missing active users that the file does not list, which an applied file deletes
    * @param activeBefore active users of the customer before the run
    * @param limitPercent the customer's deletion limit
    * @param deletedUsers the first deleted addresses, at most the report limit

@@ -17,7 +17,7 @@ import org.springframework.stereotype.Component;
 /**
  * Deletes files older than {@code lifeboat.sync.retention} from every customer's {@code
  * processed/}, {@code reports/} and {@code upload/} folders. The run history in the database is
- * kept; only the files go.
+ * kept, and only the files go.
  */
 @Component
 class SyncRetentionJob {

@@ -71,7 +71,10 @@ class SyncService {
     this.clock = clock;
   }
 
-  /** Processes a queued job and returns its report. Never throws for a bad file. */
+  /**
+   * Processes a queued job and returns its report. A bad file, an unknown customer or a failed
+   * apply becomes a report, so only a failure to store the run's record escapes.
+   */
   SyncReport run(SyncJob job) {
     MDC.put("requestId", job.runId());
     try {
@@ -270,7 +273,7 @@ class SyncService {
   /**
    * Writes the text and JSON report into {@code reports/} and moves the input file to {@code
    * processed/}, both named after the file, the time received and the run id. A failure here is
-   * logged: the run's outcome stands, and the API still has the report.
+   * only logged, because the run's outcome is already stored and the API returns the report.
    */
   private void publish(SyncReport report) {
     SyncJob job = report.job();
