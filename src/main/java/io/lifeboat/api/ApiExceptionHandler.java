@@ -20,7 +20,12 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /** Turns exceptions of the REST APIs into error bodies with the right status. */
 @RestControllerAdvice(
-    basePackages = {"io.lifeboat.api", "io.lifeboat.operator", "io.lifeboat.delivery"})
+    basePackages = {
+      "io.lifeboat.api",
+      "io.lifeboat.operator",
+      "io.lifeboat.delivery",
+      "io.lifeboat.sync"
+    })
 public class ApiExceptionHandler {
 
   private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);

@@ -316,7 +316,7 @@ public class CustomerApiController {
    * Lets a credential act only on its own customer. Any other id, existing or not, gets the same
    * 403, so that customer ids cannot be probed.
    */
-  static void authorize(ApiPrincipal principal, String customer) {
+  public static void authorize(ApiPrincipal principal, String customer) {
     if (!customer.matches(Customer.ID_PATTERN)) {
       throw new InvalidInputException(
           "CUSTOMER",

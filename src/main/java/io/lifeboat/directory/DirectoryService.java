@@ -7,7 +7,9 @@ import io.lifeboat.config.LifeboatProperties;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -100,14 +102,14 @@ public class DirectoryService {
     Map<String, User> existing =
         users.findByEmails(normalized.stream().map(UserDraft::email).toList());
     Instant now = clock.instant();
-    List<User> created = new ArrayList<>();
+    List<UserDraft> fresh = new ArrayList<>();
     List<Change> changes = new ArrayList<>();
     int updated = 0;
     int restored = 0;
     for (UserDraft draft : normalized) {
       User before = existing.get(draft.email());
       if (before == null) {
-        created.add(create(customerId, draft, now));
+        fresh.add(draft);
         changes.add(new Change(customerId, draft.email(), "user.created", null, null, null));
         continue;
       }
@@ -138,6 +140,7 @@ public class DirectoryService {
       }
       changes.addAll(diff);
     }
+    List<User> created = createAll(customerId, fresh, now);
     audit.recordAll(actor, changes);
     int unchanged = normalized.size() - created.size() - updated;
     log.info(
@@ -220,6 +223,31 @@ public class DirectoryService {
     return deleted;
   }
 
+  /**
+   * Deletes the listed active users of a customer, as the selection delete does, and skips unknown
+   * and deleted users. The directory sync uses it for the users missing from its file. Returns the
+   * number of users deleted.
+   */
+  @Transactional
+  public int deleteUsers(Actor actor, String customerId, Collection<String> emails) {
+    if (emails.isEmpty()) {
+      return 0;
+    }
+    Instant now = clock.instant();
+    Instant due = now.plus(properties.directory().deletionGrace());
+    List<String> addresses = emails.stream().map(UserRules::normalizeEmail).toList();
+    int deleted = users.markDeleted(customerId, addresses, actor.requestId(), now, due);
+    if (deleted > 0) {
+      List<Change> changes = new ArrayList<>();
+      for (String email : users.emailsChangedBy(customerId, actor.requestId())) {
+        changes.add(new Change(customerId, email, "user.deleted", "deletionDue", null, due + ""));
+      }
+      audit.recordAll(actor, changes);
+    }
+    log.info("Deleted users customer={} affectedUsers={} purgeDue={}", customerId, deleted, due);
+    return deleted;
+  }
+
   /** Deletes one user; deleting a user already deleted keeps its purge date. */
   @Transactional
   public void delete(Actor actor, String customerId, String email) {
@@ -260,10 +288,24 @@ public class DirectoryService {
     customers.findForUpdate(customerId).orElseThrow(() -> customerNotFound(customerId));
   }
 
-  private User create(String customerId, UserDraft draft, Instant now) {
+  /** Inserts new users with their groups in batches, which large bulk requests and syncs need. */
+  private List<User> createAll(String customerId, List<UserDraft> drafts, Instant now) {
+    if (drafts.isEmpty()) {
+      return List.of();
+    }
+    long[] ids = users.insertAll(customerId, drafts, now);
+    List<User> created = new ArrayList<>(drafts.size());
+    Map<Long, List<String>> groups = new LinkedHashMap<>();
+    for (int i = 0; i < drafts.size(); i++) {
+      created.add(newUser(ids[i], customerId, drafts.get(i), now));
+      groups.put(ids[i], drafts.get(i).failoverGroups());
+    }
+    users.insertGroups(groups);
+    return created;
+  }
+
+  private static User newUser(long id, String customerId, UserDraft draft, Instant now) {
     String domain = draft.email().substring(draft.email().lastIndexOf('@') + 1);
-    long id = users.insert(customerId, domain, draft, now);
-    users.insertGroups(id, draft.failoverGroups());
     return new User(
         id,
         customerId,

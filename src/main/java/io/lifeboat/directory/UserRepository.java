@@ -152,6 +152,65 @@ public class UserRepository {
     return id;
   }
 
+  /** Inserts users in batches and returns their ids in the order of {@code drafts}. */
+  public long[] insertAll(String customerId, List<UserDraft> drafts, Instant now) {
+    Timestamp time = Timestamp.from(now);
+    MapSqlParameterSource[] rows = new MapSqlParameterSource[drafts.size()];
+    for (int i = 0; i < rows.length; i++) {
+      UserDraft d = drafts.get(i);
+      String domain = d.email().substring(d.email().lastIndexOf('@') + 1);
+      rows[i] =
+          fieldParameters(d)
+              .addValue("customer", customerId)
+              .addValue("domain", domain)
+              .addValue("now", time);
+    }
+    KeyHolder keys = new GeneratedKeyHolder();
+    named.batchUpdate(
+        """
+        INSERT INTO mail_user (customer_id, email, domain, display_name, given_name, sur_name,
+                               language, timezone, department, cost_center, phone, mobile,
+                               created, modified)
+        VALUES (:customer, :email, :domain, :displayName, :givenName, :surName, :language,
+                :timezone, :department, :costCenter, :phone, :mobile, :now, :now)
+        """,
+        rows,
+        keys,
+        new String[] {"id"});
+    List<Map<String, Object>> generated = keys.getKeyList();
+    if (generated.size() != rows.length) {
+      throw new IllegalStateException(
+          "expected " + rows.length + " generated user ids, but got " + generated.size());
+    }
+    long[] ids = new long[rows.length];
+    MapSqlParameterSource[] states = new MapSqlParameterSource[rows.length];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = ((Number) generated.get(i).values().iterator().next()).longValue();
+      states[i] =
+          new MapSqlParameterSource("id", ids[i])
+              .addValue("customer", customerId)
+              .addValue("now", time);
+    }
+    named.batchUpdate(
+        "INSERT INTO user_state (user_id, customer_id, modified) VALUES (:id, :customer, :now)",
+        states);
+    return ids;
+  }
+
+  /** Inserts the groups of several new users in one batch. */
+  public void insertGroups(Map<Long, List<String>> groupsByUser) {
+    List<MapSqlParameterSource> rows = new ArrayList<>();
+    groupsByUser.forEach(
+        (id, groups) ->
+            groups.forEach(
+                g -> rows.add(new MapSqlParameterSource("id", id).addValue("group", g))));
+    if (!rows.isEmpty()) {
+      named.batchUpdate(
+          "INSERT INTO user_group (user_id, group_name) VALUES (:id, :group)",
+          rows.toArray(MapSqlParameterSource[]::new));
+    }
+  }
+
   /** Writes the provisioned fields and clears a pending deletion. */
   public void update(long id, UserDraft d, Instant now) {
     MapSqlParameterSource p = fieldParameters(d).addValue("id", id);
@@ -246,6 +305,35 @@ public class UserRepository {
             + " change_ref = :ref WHERE "
             + where(selection, params);
     return named.update(sql, params);
+  }
+
+  /**
+   * Marks the listed active users of a customer as deleted, with the purge due at {@code due}, and
+   * tags them with {@code ref}. Addresses are lower-case, and unknown and deleted users are
+   * skipped. Returns how many were marked.
+   */
+  public int markDeleted(
+      String customerId, Collection<String> emails, String ref, Instant now, Instant due) {
+    List<String> all = List.copyOf(emails);
+    int marked = 0;
+    for (int from = 0; from < all.size(); from += 1000) {
+      marked +=
+          jdbc.sql(
+                  """
+                  UPDATE user_state SET deactivated = :now, deletion_due = :due, modified = :now,
+                         change_ref = :ref
+                   WHERE customer_id = :customer AND deactivated IS NULL
+                     AND user_id IN (SELECT id FROM mail_user
+                                      WHERE customer_id = :customer AND email IN (:emails))
+                  """)
+              .param("now", Timestamp.from(now))
+              .param("due", Timestamp.from(due))
+              .param("ref", ref)
+              .param("customer", customerId)
+              .param("emails", all.subList(from, Math.min(all.size(), from + 1000)))
+              .update();
+    }
+    return marked;
   }
 
   /** Marks one user as deleted unless it already is; returns whether it changed. */

@@ -31,6 +31,9 @@ public final class UserRules {
   private static final Pattern GROUP = Pattern.compile("[A-Za-z0-9._-]+");
   private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
 
+  /** The JDK's zone ids, read once: {@link ZoneId#getAvailableZoneIds()} copies them per call. */
+  private static final Set<String> ZONE_IDS = Set.copyOf(ZoneId.getAvailableZoneIds());
+
   private UserRules() {}
 
   /**
@@ -185,7 +188,7 @@ public final class UserRules {
       errors.add(
           new Violation(
               "timezone", value, "timezone is required, an IANA zone id such as Europe/London"));
-    } else if (!ZoneId.getAvailableZoneIds().contains(value)) {
+    } else if (!ZONE_IDS.contains(value)) {
       errors.add(
           new Violation(
               "timezone",

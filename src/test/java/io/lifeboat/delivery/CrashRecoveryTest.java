@@ -177,7 +177,8 @@ class CrashRecoveryTest {
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
     Process process = builder.start();
-    Instant deadline = Instant.now().plusSeconds(60);
+    // Generous, because a loaded 2-core machine can take a minute to start the application.
+    Instant deadline = Instant.now().plusSeconds(180);
     while (!Files.exists(log) || !Files.readString(log).contains("CRASH-CHILD-READY")) {
       if (!process.isAlive() || Instant.now().isAfter(deadline)) {
         process.destroyForcibly();
