@@ -148,6 +148,46 @@ interface OperatorContract extends LifeboatFixture {
   }
 
   @Test
+  default void concurrentCreatesOfOneCustomerNeverFail() throws Exception {
+    String id = unusedCustomerId();
+    String domain = LifeboatFixture.randomDomain();
+
+    List<ApiResponse> responses =
+        LifeboatFixture.together(
+            6, () -> operator().put(customerPath(id), customer("Racer", domain)));
+
+    for (ApiResponse response : responses) {
+      assertThat(response.status()).as("%s", response).isIn(200, 201, 409);
+    }
+    assertThat(responses.stream().filter(r -> r.status() == 201).count()).isEqualTo(1);
+    JsonNode customer = operator().get(customerPath(id)).expect(200).json().path("customer");
+    assertThat(domainNames(customer)).containsExactly(domain);
+  }
+
+  @Test
+  default void concurrentClaimsOfOneDomainLeaveOneOwner() throws Exception {
+    String domain = LifeboatFixture.randomDomain();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      ids.add(unusedCustomerId());
+    }
+    java.util.concurrent.atomic.AtomicInteger next =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    List<ApiResponse> responses =
+        LifeboatFixture.together(
+            4,
+            () ->
+                operator()
+                    .put(customerPath(ids.get(next.getAndIncrement())), customer("Claim", domain)));
+
+    for (ApiResponse response : responses) {
+      assertThat(response.status()).as("%s", response).isIn(201, 409);
+    }
+    assertThat(responses.stream().filter(r -> r.status() == 201).count()).isEqualTo(1);
+  }
+
+  @Test
   default void removingDomainWithUsersIsAConflict() {
     Tenant tenant = newTenant();
     tenant.create(UserBody.of(tenant.address("resident")));
