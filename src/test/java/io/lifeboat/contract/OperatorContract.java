@@ -18,6 +18,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -171,8 +172,7 @@ interface OperatorContract extends LifeboatFixture {
     for (int i = 0; i < 4; i++) {
       ids.add(unusedCustomerId());
     }
-    java.util.concurrent.atomic.AtomicInteger next =
-        new java.util.concurrent.atomic.AtomicInteger();
+    AtomicInteger next = new AtomicInteger();
 
     List<ApiResponse> responses =
         LifeboatFixture.together(
