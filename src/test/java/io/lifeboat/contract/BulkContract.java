@@ -148,7 +148,7 @@ interface BulkContract extends LifeboatFixture {
   }
 
   @Test
-  default void concurrentPutsOfOneNewUserCreateItOnce() throws Exception {
+  default void concurrentPutsCreateUserOnce() throws Exception {
     Tenant tenant = newTenant();
     String address = tenant.address("racer");
 
