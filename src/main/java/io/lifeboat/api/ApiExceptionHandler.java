@@ -46,8 +46,8 @@ public class ApiExceptionHandler {
   }
 
   /**
-   * Answers 409 for a unique key that a concurrent request took between this request's checks and
-   * its insert, such as two creations of one customer at the same moment.
+   * Returns a 409 response for a unique key that a concurrent request took between this request's
+   * checks and its insert, such as two creations of one customer at the same moment.
    */
   @ExceptionHandler(DuplicateKeyException.class)
   ResponseEntity<Map<String, Object>> duplicate(DuplicateKeyException e, HttpServletRequest r) {
