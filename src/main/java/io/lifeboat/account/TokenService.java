@@ -191,9 +191,9 @@ public class TokenService {
   }
 
   /**
-   * Locks the user's row until the transaction ends. Issuing a token and setting a password both
-   * take this lock first, so concurrent issues for one user run one after another and each deletes
-   * the token before it, and neither path can deadlock with the other on the token rows.
+   * Locks the user's row until the transaction ends. Concurrent issues for one user then run one
+   * after another, so each deletes the token before it. Setting a password takes the same lock
+   * first, so the two paths cannot deadlock on the token rows.
    */
   private void lockUser(long userId) {
     jdbc.sql("SELECT id FROM mail_user WHERE id = :id FOR UPDATE")

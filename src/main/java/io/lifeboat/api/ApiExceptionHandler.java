@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -48,6 +49,21 @@ public class ApiExceptionHandler {
   @ExceptionHandler(ConflictException.class)
   ResponseEntity<Map<String, Object>> conflict(ConflictException e, HttpServletRequest r) {
     return answer(r, HttpStatus.CONFLICT, e.getMessage(), null);
+  }
+
+  /**
+   * Returns a 409 response for a unique key that a concurrent request took between this request's
+   * checks and its insert, such as two creations of one customer at the same moment.
+   */
+  @ExceptionHandler(DuplicateKeyException.class)
+  ResponseEntity<Map<String, Object>> duplicate(DuplicateKeyException e, HttpServletRequest r) {
+    log.warn(
+        "Request conflicted with a concurrent change: {} {}", r.getMethod(), r.getRequestURI());
+    return answer(
+        r,
+        HttpStatus.CONFLICT,
+        "a concurrent request changed the same data; read the current state and retry",
+        null);
   }
 
   @ExceptionHandler(HttpMessageNotReadableException.class)

@@ -148,6 +148,20 @@ interface BulkContract extends LifeboatFixture {
   }
 
   @Test
+  default void concurrentPutsCreateUserOnce() throws Exception {
+    Tenant tenant = newTenant();
+    String address = tenant.address("racer");
+
+    List<Integer> statuses =
+        LifeboatFixture.together(
+            6, () -> tenant.api().put(tenant.userPath(address), UserBody.of(address)).status());
+
+    assertThat(statuses).containsOnly(200, 201);
+    assertThat(statuses.stream().filter(status -> status == 201).count()).isEqualTo(1);
+    assertThat(tenant.count("")).isEqualTo(1);
+  }
+
+  @Test
   default void bulkDeleteRemovesTheSelectedUsers() {
     Tenant tenant = newTenant();
     tenant.createAll(

@@ -18,6 +18,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -145,6 +146,45 @@ interface OperatorContract extends LifeboatFixture {
     assertError(operator().put(customerPath(other.id()), customer("Thief", owner.domain())), 409);
     JsonNode unchanged = operator().get(customerPath(other.id())).expect(200).json();
     assertThat(domainNames(unchanged.path("customer"))).containsExactly(other.domain());
+  }
+
+  @Test
+  default void concurrentCreatesOfOneCustomerNeverFail() throws Exception {
+    String id = unusedCustomerId();
+    String domain = LifeboatFixture.randomDomain();
+
+    List<ApiResponse> responses =
+        LifeboatFixture.together(
+            6, () -> operator().put(customerPath(id), customer("Racer", domain)));
+
+    for (ApiResponse response : responses) {
+      assertThat(response.status()).as("%s", response).isIn(200, 201, 409);
+    }
+    assertThat(responses.stream().filter(r -> r.status() == 201).count()).isEqualTo(1);
+    JsonNode customer = operator().get(customerPath(id)).expect(200).json().path("customer");
+    assertThat(domainNames(customer)).containsExactly(domain);
+  }
+
+  @Test
+  default void concurrentClaimsOfOneDomainLeaveOneOwner() throws Exception {
+    String domain = LifeboatFixture.randomDomain();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      ids.add(unusedCustomerId());
+    }
+    AtomicInteger next = new AtomicInteger();
+
+    List<ApiResponse> responses =
+        LifeboatFixture.together(
+            4,
+            () ->
+                operator()
+                    .put(customerPath(ids.get(next.getAndIncrement())), customer("Claim", domain)));
+
+    for (ApiResponse response : responses) {
+      assertThat(response.status()).as("%s", response).isIn(201, 409);
+    }
+    assertThat(responses.stream().filter(r -> r.status() == 201).count()).isEqualTo(1);
   }
 
   @Test

@@ -51,12 +51,15 @@ final class TestBackends {
     registry.add("spring.datasource.hikari.minimum-idle", () -> "2");
   }
 
-  /** Sets the limits that {@link LimitsContract} expects. */
-  static void lowLimits(DynamicPropertyRegistry registry) {
+  /**
+   * Configures what {@link FirstStartContract} and {@link LimitsContract} expect: demo mode, no
+   * operator password, so that one is generated, and low request limits.
+   */
+  static void freshInstall(DynamicPropertyRegistry registry) {
+    registry.add("lifeboat.demo", () -> "true");
     registry.add("lifeboat.api.max-body-bytes", () -> LimitsContract.MAX_BODY_BYTES);
     registry.add("lifeboat.api.auth-failure-limit", () -> LimitsContract.AUTH_FAILURE_LIMIT);
     registry.add("lifeboat.api.auth-lockout", LimitsContract.AUTH_LOCKOUT::toString);
-    registry.add(LifeboatFixture.OPERATOR_PASSWORD_VARIABLE, () -> "Limits-Operator-1");
   }
 
   private static Path freshDataDir(String prefix) {

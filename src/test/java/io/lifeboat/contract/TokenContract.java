@@ -8,15 +8,8 @@ import io.lifeboat.config.LifeboatProperties;
 import io.lifeboat.crypto.MasterKey;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -314,7 +307,8 @@ interface TokenContract extends LifeboatFixture {
     String address = tenant.address("jane");
     int requests = 8;
 
-    List<String> tokens = together(requests, () -> tenant.issueToken(address).text("token"));
+    List<String> tokens =
+        LifeboatFixture.together(requests, () -> tenant.issueToken(address).text("token"));
 
     int usable = 0;
     for (String token : tokens) {
@@ -335,7 +329,7 @@ interface TokenContract extends LifeboatFixture {
     String token = tenant.issueToken(address).text("token");
 
     List<Integer> statuses =
-        together(4, () -> tenant.setPassword(address, token, PASSWORD).status());
+        LifeboatFixture.together(4, () -> tenant.setPassword(address, token, PASSWORD).status());
 
     assertThat(statuses).containsOnly(200, 404);
     assertThat(statuses.stream().filter(status -> status == 200).count()).isEqualTo(1);
@@ -349,7 +343,7 @@ interface TokenContract extends LifeboatFixture {
     AtomicInteger turn = new AtomicInteger();
 
     List<ApiResponse> responses =
-        together(
+        LifeboatFixture.together(
             8,
             () ->
                 turn.getAndIncrement() % 2 == 0
@@ -358,31 +352,6 @@ interface TokenContract extends LifeboatFixture {
 
     for (ApiResponse response : responses) {
       assertThat(response.status()).as("%s", response).isIn(200, 201, 404);
-    }
-  }
-
-  /** Runs {@code count} calls of {@code call} at the same moment and returns their results. */
-  private static <T> List<T> together(int count, Callable<T> call) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(count);
-    try {
-      CountDownLatch start = new CountDownLatch(1);
-      List<Future<T>> futures = new ArrayList<>();
-      for (int i = 0; i < count; i++) {
-        futures.add(
-            pool.submit(
-                () -> {
-                  start.await();
-                  return call.call();
-                }));
-      }
-      start.countDown();
-      List<T> results = new ArrayList<>();
-      for (Future<T> future : futures) {
-        results.add(future.get(2, TimeUnit.MINUTES));
-      }
-      return results;
-    } finally {
-      pool.shutdownNow();
     }
   }
 

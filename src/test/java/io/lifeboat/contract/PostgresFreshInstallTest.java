@@ -4,16 +4,20 @@ import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** The first start in demo mode on a fresh PostgreSQL schema. */
+/**
+ * A fresh installation on PostgreSQL: demo mode, no configured operator password and low request
+ * limits, in one application context.
+ */
 @EnabledIfEnvironmentVariable(
     named = TestBackends.POSTGRES_URL,
     matches = ".+",
     disabledReason = TestBackends.POSTGRES_MISSING)
-class PostgresFirstStartTest extends RunningLifeboat implements FirstStartContract {
+class PostgresFreshInstallTest extends RunningLifeboat
+    implements FirstStartContract, LimitsContract {
 
   @DynamicPropertySource
   static void backend(DynamicPropertyRegistry registry) {
-    TestBackends.postgres(registry, "first_start");
-    registry.add("lifeboat.demo", () -> "true");
+    TestBackends.postgres(registry, "fresh");
+    TestBackends.freshInstall(registry);
   }
 }
