@@ -4,16 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lifeboat.account.ProvisioningService;
 import io.lifeboat.audit.Actor;
+import io.lifeboat.directory.UserDraft;
 import io.lifeboat.testing.FakeSmtpServer;
 import io.lifeboat.testing.FakeSmtpServer.Mode;
 import io.lifeboat.testing.MailPathTest;
 import io.lifeboat.testing.SmtpWire;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
+import java.util.Properties;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -118,6 +125,53 @@ class QueueOperationsTest extends MailPathTest {
     assertThat(mail.text().replace("=\r\n", "")).contains(token.token());
     assertThat(notifications.sendPending()).isZero();
     assertThat(output.getAll()).doesNotContain(token.token());
+  }
+
+  @Test
+  void notificationArrivesInUserLanguage() throws Exception {
+    String email = "dieter." + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+    provisioning.put(
+        Actor.system("test-notify-de"),
+        CUSTOMER,
+        new UserDraft(
+            email,
+            "Dieter <Dev>",
+            "Dieter",
+            "Dev",
+            "de_DE",
+            "Europe/Berlin",
+            null,
+            null,
+            null,
+            null,
+            List.of()));
+    var token = provisioning.issueToken(Actor.system("test-notify-de"), CUSTOMER, email, true);
+    assertThat(notifications.sendPending()).isEqualTo(1);
+
+    await(
+        "the German notification mail",
+        () -> PRIMARY.received().stream().anyMatch(r -> r.recipients().contains(email)));
+    FakeSmtpServer.Received received =
+        PRIMARY.received().stream()
+            .filter(r -> r.recipients().contains(email))
+            .findFirst()
+            .orElseThrow();
+    MimeMessage mail =
+        new MimeMessage(
+            Session.getInstance(new Properties()), new ByteArrayInputStream(received.data()));
+    assertThat(mail.getSubject()).isEqualTo("Aktivieren Sie Ihr Standby-Postfach");
+    assertThat(mail.getHeader("Content-Language", null)).isEqualTo("de-DE");
+    assertThat(mail.getHeader("Auto-Submitted", null)).isEqualTo("auto-generated");
+    assertThat(mail.getHeader("Bcc")).isNull();
+    MimeMultipart parts = (MimeMultipart) mail.getContent();
+    String text = (String) parts.getBodyPart(0).getContent();
+    String html = (String) parts.getBodyPart(1).getContent();
+    assertThat(text).contains("Hallo Dieter <Dev>,").contains(token.url());
+    assertThat(text)
+        .contains("läuft am")
+        .contains(
+            String.valueOf(token.expiry().atZone(java.time.ZoneId.of("Europe/Berlin")).getYear()));
+    assertThat(html).contains("Hallo Dieter &lt;Dev&gt;,").doesNotContain("<Dev>");
   }
 
   @Test
