@@ -12,6 +12,7 @@ CREATE TABLE queue_message (
     origin          VARCHAR(16)    NOT NULL,
     size_bytes      BIGINT         NOT NULL,
     smtputf8        BOOLEAN        NOT NULL DEFAULT FALSE,
+    eight_bit       BOOLEAN        NOT NULL DEFAULT FALSE,
     session_id      VARCHAR(64),
     client_address  VARCHAR(64),
     received        TIMESTAMP WITH TIME ZONE NOT NULL
