@@ -2,7 +2,7 @@
 -- is in the spool folder under the message id. A message's rows and its spool file are removed
 -- together once every recipient is delivered or bounced.
 -- Envelope addresses and the last error (which often quotes an address) are stored sealed with
--- the master key (AES-256-GCM, base64), so that the database holds no address of a message in
+-- the master key (AES-256-GCM, base64), so that these tables contain no address of a message in
 -- clear.
 
 CREATE TABLE queue_message (
