@@ -49,8 +49,9 @@ start_lifeboat() {
     --lifeboat.delivery.enabled=false \
     >"$OUT/lifeboat.log" 2>&1 &
   LIFEBOAT_PID=$!
+  # Demo mode creates example.com and jane.roe@example.com right after startup.
   for _ in $(seq 1 120); do
-    grep -q 'Started LifeboatApplication' "$OUT/lifeboat.log" && return 0
+    grep -q 'Demo mode: created' "$OUT/lifeboat.log" && return 0
     sleep 1
   done
   echo "Lifeboat did not start; see $OUT/lifeboat.log" >&2

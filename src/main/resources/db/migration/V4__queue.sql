@@ -2,7 +2,7 @@
 -- is in the spool folder under the message id. A message's rows and its spool file are removed
 -- together once every recipient is delivered or bounced.
 -- Envelope addresses and the last error (which often quotes an address) are stored sealed with
--- the master key (AES-256-GCM, base64), so that the database holds no address of a message in
+-- the master key (AES-256-GCM, base64), so that these tables contain no address of a message in
 -- clear.
 
 CREATE TABLE queue_message (
@@ -12,6 +12,7 @@ CREATE TABLE queue_message (
     origin          VARCHAR(16)    NOT NULL,
     size_bytes      BIGINT         NOT NULL,
     smtputf8        BOOLEAN        NOT NULL DEFAULT FALSE,
+    eight_bit       BOOLEAN        NOT NULL DEFAULT FALSE,
     session_id      VARCHAR(64),
     client_address  VARCHAR(64),
     received        TIMESTAMP WITH TIME ZONE NOT NULL

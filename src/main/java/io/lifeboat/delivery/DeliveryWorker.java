@@ -110,7 +110,7 @@ public class DeliveryWorker implements SmartLifecycle {
     return running;
   }
 
-  /** Starts after the SMTP listener is bound and stops before it, as lifecycle beans go. */
+  /** Starts before the SMTP listener and stops after it, so the queue drains what SMTP took in. */
   @Override
   public int getPhase() {
     return Integer.MAX_VALUE - 200;

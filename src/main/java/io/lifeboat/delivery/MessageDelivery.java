@@ -150,15 +150,7 @@ class MessageDelivery {
   private List<Attempt> relay(RelayTarget target, List<QueueEntry> group) {
     QueueEntry first = group.get(0);
     List<String> recipients = group.stream().map(QueueEntry::recipient).toList();
-    Map<String, Outcome> outcomes =
-        relay.send(
-            target,
-            first.sender(),
-            first.smtputf8(),
-            spool,
-            first.messageId(),
-            first.sizeBytes(),
-            recipients);
+    Map<String, Outcome> outcomes = relay.send(target, first, spool, recipients);
     String route = target.name().equals("primary") ? "primary" : "external";
     List<Attempt> attempts = new ArrayList<>();
     for (QueueEntry entry : group) {

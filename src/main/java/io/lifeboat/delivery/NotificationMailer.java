@@ -167,7 +167,7 @@ class NotificationMailer {
     try {
       String queueId =
           queue.submit(
-              new io.lifeboat.delivery.Envelope(from, List.of(notification.email()), false),
+              new io.lifeboat.delivery.Envelope(from, List.of(notification.email()), false, false),
               Origin.NOTIFICATION,
               (id, out) -> {
                 try {

@@ -143,7 +143,8 @@ class OutcomeRecorder {
           message.messageId());
       return;
     }
-    Envelope envelope = new Envelope("", List.of(message.sender()), message.smtputf8());
+    // A report quotes remote replies and the original header, either of which may be 8-bit.
+    Envelope envelope = new Envelope("", List.of(message.sender()), message.smtputf8(), true);
     Instant retryUntil = message.received().plus(properties.retryPeriod());
     try {
       String dsnId =

@@ -20,6 +20,7 @@ public record QueueEntry(
     Origin origin,
     long sizeBytes,
     boolean smtputf8,
+    boolean eightBit,
     Instant received,
     int attempts,
     boolean delayNotified) {

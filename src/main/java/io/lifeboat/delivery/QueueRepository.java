@@ -48,9 +48,9 @@ public class QueueRepository {
     jdbc.sql(
             """
             INSERT INTO queue_message (id, sender_sealed, null_sender, origin, size_bytes,
-                                       smtputf8, session_id, client_address, received)
-            VALUES (:id, :sender, :nullSender, :origin, :size, :utf8, :session, :client,
-                    :received)
+                                       smtputf8, eight_bit, session_id, client_address, received)
+            VALUES (:id, :sender, :nullSender, :origin, :size, :utf8, :eightBit, :session,
+                    :client, :received)
             """)
         .param("id", id)
         .param("sender", masterKey.seal(envelope.sender()))
@@ -58,6 +58,7 @@ public class QueueRepository {
         .param("origin", origin.name())
         .param("size", sizeBytes)
         .param("utf8", envelope.smtputf8())
+        .param("eightBit", envelope.eightBit())
         .param("session", sessionId)
         .param("client", clientAddress)
         .param("received", Timestamp.from(received))
@@ -118,7 +119,8 @@ public class QueueRepository {
     return jdbc.sql(
             """
             SELECT r.id, r.message_id, m.sender_sealed, r.recipient_sealed, m.origin,
-                   m.size_bytes, m.smtputf8, m.received, r.attempts, r.delay_notified
+                   m.size_bytes, m.smtputf8, m.eight_bit, m.received, r.attempts,
+                   r.delay_notified
               FROM queue_recipient r JOIN queue_message m ON m.id = r.message_id
              WHERE r.id IN (:ids) ORDER BY r.message_id, r.id
             """)
@@ -294,6 +296,7 @@ public class QueueRepository {
         Origin.valueOf(rs.getString("origin")),
         rs.getLong("size_bytes"),
         rs.getBoolean("smtputf8"),
+        rs.getBoolean("eight_bit"),
         instant(rs, "received"),
         rs.getInt("attempts"),
         rs.getBoolean("delay_notified"));

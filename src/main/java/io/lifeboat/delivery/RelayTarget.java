@@ -3,7 +3,7 @@ package io.lifeboat.delivery;
 import java.util.List;
 
 /**
- * Where a relay attempt connects: hosts tried in order until one accepts the connection, with one
+ * The servers of a relay attempt: hosts tried in order until one accepts the connection, with one
  * port, TLS policy and optional AUTH for all of them.
  */
 record RelayTarget(

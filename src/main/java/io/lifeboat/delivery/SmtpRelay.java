@@ -37,18 +37,11 @@ class SmtpRelay {
    * Tries the target's hosts in order; the first one that accepts the connection decides the
    * outcome. Returns an outcome for every recipient.
    */
-  Map<String, Outcome> send(
-      RelayTarget target,
-      String sender,
-      boolean smtputf8,
-      Spool spool,
-      String queueId,
-      long size,
-      List<String> to) {
+  Map<String, Outcome> send(RelayTarget target, QueueEntry message, Spool spool, List<String> to) {
     String lastError = "no host to connect to";
     for (String host : target.hosts()) {
       try {
-        return sendTo(host, target, sender, smtputf8, spool, queueId, size, to);
+        return sendTo(host, target, message, spool, to);
       } catch (ConnectFailedException e) {
         lastError = e.getMessage();
         log.debug("Connection to {} failed: {}", host, lastError);
@@ -62,16 +55,10 @@ class SmtpRelay {
   }
 
   private Map<String, Outcome> sendTo(
-      String host,
-      RelayTarget target,
-      String sender,
-      boolean smtputf8,
-      Spool spool,
-      String queueId,
-      long size,
-      List<String> to)
+      String host, RelayTarget target, QueueEntry message, Spool spool, List<String> to)
       throws ConnectFailedException {
-    Session session = Session.getInstance(sessionProperties(host, target, sender, smtputf8));
+    Session session =
+        Session.getInstance(sessionProperties(host, target, message.sender(), message.smtputf8()));
     Map<String, Outcome> outcomes = new LinkedHashMap<>();
     Address[] addresses;
     try {
@@ -86,8 +73,13 @@ class SmtpRelay {
       } catch (MessagingException e) {
         throw new ConnectFailedException(host + ":" + target.port() + ": " + describe(e));
       }
+      if (message.eightBit() && transport.supportsExtension("8BITMIME")) {
+        // Angus Mail appends this to MAIL FROM; it reads the property when sending.
+        session.getProperties().put("mail.smtp.mailextension", "BODY=8BITMIME");
+      }
       try {
-        transport.sendMessage(new RawMessage(session, spool, queueId, size), addresses);
+        transport.sendMessage(
+            new RawMessage(session, spool, message.messageId(), message.sizeBytes()), addresses);
         String reply = host + " said: " + transport.getLastServerResponse();
         to.forEach(r -> outcomes.put(r, new Outcome(Outcome.Kind.DELIVERED, reply)));
       } catch (SendFailedException e) {

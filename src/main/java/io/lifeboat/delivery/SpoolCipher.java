@@ -72,15 +72,27 @@ final class SpoolCipher {
     return new DecryptingStream(data, new SecretKeySpec(key, "AES"), prefix);
   }
 
-  private static byte[] crypt(
-      int mode, SecretKey key, byte[] prefix, int index, boolean last, byte[] input, int length)
+  /**
+   * Encrypts or decrypts one segment into {@code output} with a reused cipher; returns the number
+   * of bytes written. Reusing the cipher and the buffers keeps a 75 MB message from creating 75 MB
+   * of garbage.
+   */
+  private static int crypt(
+      Cipher cipher,
+      int mode,
+      SecretKey key,
+      byte[] prefix,
+      int index,
+      boolean last,
+      byte[] input,
+      int length,
+      byte[] output)
       throws IOException {
     try {
       byte[] nonce = ByteBuffer.allocate(PREFIX_BYTES + 4).put(prefix).putInt(index).array();
-      Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
       cipher.init(mode, key, new GCMParameterSpec(TAG_BITS, nonce));
       cipher.updateAAD(new byte[] {(byte) (last ? 1 : 0)});
-      return cipher.doFinal(input, 0, length);
+      return cipher.doFinal(input, 0, length, output, 0);
     } catch (GeneralSecurityException e) {
       throw new IOException(
           "spool segment "
@@ -92,19 +104,30 @@ final class SpoolCipher {
     }
   }
 
+  private static Cipher newCipher() throws IOException {
+    try {
+      return Cipher.getInstance("AES/GCM/NoPadding");
+    } catch (GeneralSecurityException e) {
+      throw new IOException("AES-GCM is not available in this JVM", e);
+    }
+  }
+
   private static final class EncryptingStream extends OutputStream {
     private final OutputStream out;
     private final SecretKey key;
     private final byte[] prefix;
     private final byte[] buffer = new byte[SEGMENT_BYTES];
+    private final byte[] sealed = new byte[SEGMENT_BYTES + TAG_BYTES];
+    private final Cipher cipher;
     private int filled;
     private int index;
     private boolean closed;
 
-    EncryptingStream(OutputStream out, SecretKey key, byte[] prefix) {
+    EncryptingStream(OutputStream out, SecretKey key, byte[] prefix) throws IOException {
       this.out = out;
       this.key = key;
       this.prefix = prefix;
+      this.cipher = newCipher();
     }
 
     @Override
@@ -140,9 +163,10 @@ final class SpoolCipher {
     }
 
     private void writeSegment(boolean last) throws IOException {
-      byte[] sealed = crypt(Cipher.ENCRYPT_MODE, key, prefix, index++, last, buffer, filled);
-      out.write(ByteBuffer.allocate(4).putInt(sealed.length).array());
-      out.write(sealed);
+      int length =
+          crypt(cipher, Cipher.ENCRYPT_MODE, key, prefix, index++, last, buffer, filled, sealed);
+      out.write(ByteBuffer.allocate(4).putInt(length).array());
+      out.write(sealed, 0, length);
       filled = 0;
     }
   }
@@ -151,15 +175,19 @@ final class SpoolCipher {
     private final DataInputStream in;
     private final SecretKey key;
     private final byte[] prefix;
-    private byte[] plain = new byte[0];
+    private final byte[] sealed = new byte[SEGMENT_BYTES + TAG_BYTES];
+    private final byte[] plain = new byte[SEGMENT_BYTES];
+    private final Cipher cipher;
+    private int plainLength;
     private int position;
     private int index;
     private boolean lastSeen;
 
-    DecryptingStream(DataInputStream in, SecretKey key, byte[] prefix) {
+    DecryptingStream(DataInputStream in, SecretKey key, byte[] prefix) throws IOException {
       this.in = in;
       this.key = key;
       this.prefix = prefix;
+      this.cipher = newCipher();
     }
 
     @Override
@@ -178,7 +206,7 @@ final class SpoolCipher {
       if (!fill()) {
         return -1;
       }
-      int n = Math.min(length, plain.length - position);
+      int n = Math.min(length, plainLength - position);
       System.arraycopy(plain, position, bytes, offset, n);
       position += n;
       return n;
@@ -186,7 +214,7 @@ final class SpoolCipher {
 
     /** Decrypts the next segment when the current one is used up; returns false at the end. */
     private boolean fill() throws IOException {
-      while (position == plain.length) {
+      while (position == plainLength) {
         if (lastSeen) {
           return false;
         }
@@ -199,10 +227,10 @@ final class SpoolCipher {
         if (length < TAG_BYTES || length > SEGMENT_BYTES + TAG_BYTES) {
           throw new IOException("spool file is damaged: invalid segment length " + length);
         }
-        byte[] sealed = new byte[length];
-        in.readFully(sealed);
+        in.readFully(sealed, 0, length);
         boolean last = peekEnd();
-        plain = crypt(Cipher.DECRYPT_MODE, key, prefix, index++, last, sealed, length);
+        plainLength =
+            crypt(cipher, Cipher.DECRYPT_MODE, key, prefix, index++, last, sealed, length, plain);
         position = 0;
         lastSeen = last;
       }

@@ -44,6 +44,8 @@ final class DataCommand extends SmtpCommand {
     socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, dataTimeout.toMillis()));
     Reply reply;
     try {
+      // NOTE: DotTerminatedInputStream reads one byte per call. It is the largest CPU cost of
+      // ingest (docs/benchmarks.md) and stays because it is the library's tested parser.
       InputStream data =
           new DotUnstuffingInputStream(new DotTerminatedInputStream(session.getRawInput()));
       reply = transaction.receive(data);

@@ -118,7 +118,7 @@ class MessageReceiver {
       if (sink.failure() != null) {
         return storageFailed(transaction, queueId, sink.failure());
       }
-      return store(transaction, queueId, draft, guard.count());
+      return store(transaction, queueId, draft, guard.count(), guard.eightBit());
     } finally {
       if (draft != null) {
         draft.close();
@@ -211,9 +211,14 @@ class MessageReceiver {
   }
 
   private Reply store(
-      InboundTransaction transaction, String queueId, Spool.Draft draft, long dataBytes) {
+      InboundTransaction transaction,
+      String queueId,
+      Spool.Draft draft,
+      long dataBytes,
+      boolean eightBit) {
     Envelope envelope =
-        new Envelope(transaction.sender(), transaction.recipients(), transaction.smtputf8());
+        new Envelope(
+            transaction.sender(), transaction.recipients(), transaction.smtputf8(), eightBit);
     long started = System.nanoTime();
     try {
       queue.accept(

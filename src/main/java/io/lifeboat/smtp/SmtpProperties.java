@@ -22,7 +22,7 @@ import org.springframework.util.unit.DataSize;
 @ConfigurationProperties(prefix = "lifeboat.smtp")
 public record SmtpProperties(
     Boolean enabled,
-    int port,
+    Integer port,
     String bindAddress,
     String hostname,
     DataSize maxMessageSize,
@@ -36,7 +36,7 @@ public record SmtpProperties(
     if (enabled == null) {
       enabled = true;
     }
-    if (port < 0) {
+    if (port == null || port < 0) {
       port = 2525;
     }
     if (maxMessageSize == null) {

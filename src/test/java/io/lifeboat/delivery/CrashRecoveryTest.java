@@ -162,6 +162,8 @@ class CrashRecoveryTest {
         new ProcessBuilder(
                 java.toString(),
                 "-Xmx512m",
+                // Quick start for a short-lived child; the JIT level does not affect durability.
+                "-XX:TieredStopAtLevel=1",
                 "-Dcrash.mailstore=" + mailstore,
                 "-cp",
                 classpath,

@@ -7,6 +7,7 @@ import io.lifeboat.testing.FakeSmtpServer;
 import io.lifeboat.testing.FakeSmtpServer.Mode;
 import io.lifeboat.testing.MailPathTest;
 import io.lifeboat.testing.SmtpWire;
+import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -173,6 +174,35 @@ class DeliveryQueueTest extends MailPathTest {
   }
 
   @Test
+  void eightBitMessageIsRelayedWithBody8bitmime() throws Exception {
+    String eight = "eight-" + UUID.randomUUID() + "@outside.test";
+    String seven = "seven-" + UUID.randomUUID() + "@outside.test";
+    try (SmtpWire wire = new SmtpWire(smtpPort())) {
+      wire.hello();
+      wire.command("MAIL FROM:<" + eight + "> BODY=8BITMIME");
+      wire.command("RCPT TO:<" + PRIMARY_USER + ">");
+      wire.command("DATA");
+      wire.write("Subject: 8bit\r\n\r\nGr\u00fc\u00dfe\r\n".getBytes(StandardCharsets.UTF_8));
+      assertThat(wire.command(".")).startsWith("250 ");
+      wire.command("MAIL FROM:<" + seven + ">");
+      wire.command("RCPT TO:<" + PRIMARY_USER + ">");
+      wire.command("DATA");
+      assertThat(wire.command("Subject: 7bit\r\n\r\nplain\r\n.")).startsWith("250 ");
+    }
+    await(
+        "both relays",
+        () ->
+            PRIMARY.mailCommands().stream().anyMatch(c -> c.contains(eight))
+                && PRIMARY.mailCommands().stream().anyMatch(c -> c.contains(seven)));
+    String eightMail =
+        PRIMARY.mailCommands().stream().filter(c -> c.contains(eight)).findFirst().orElseThrow();
+    String sevenMail =
+        PRIMARY.mailCommands().stream().filter(c -> c.contains(seven)).findFirst().orElseThrow();
+    assertThat(eightMail).contains("BODY=8BITMIME");
+    assertThat(sevenMail).doesNotContain("BODY=");
+  }
+
+  @Test
   void queuedMessageIsEncryptedAtRest() throws Exception {
     PRIMARY.mode(Mode.TEMPORARY_FAILURE);
     String subject = "confidential " + UUID.randomUUID();
@@ -203,7 +233,7 @@ class DeliveryQueueTest extends MailPathTest {
           s ->
               repository.insert(
                   id,
-                  new Envelope("a@outside.test", List.of(FAILOVER_USER), false),
+                  new Envelope("a@outside.test", List.of(FAILOVER_USER), false, false),
                   Origin.SMTP,
                   10,
                   null,

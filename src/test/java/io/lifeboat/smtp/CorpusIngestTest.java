@@ -60,7 +60,7 @@ class CorpusIngestTest extends MailPathTest {
         "delivery of every accepted corpus message",
         () -> deliveredCount(accepted) == accepted.size());
     List<String> changed = new ArrayList<>();
-    for (Path file : mailstore.inbox(user(FAILOVER_USER).id())) {
+    for (Path file : mailstore.inbox(user(CORPUS_USER).id())) {
       String queueId = file.getFileName().toString().split("\\.")[0];
       Sent sent = accepted.get(queueId);
       if (sent != null
@@ -84,7 +84,7 @@ class CorpusIngestTest extends MailPathTest {
 
   private static String send(SmtpWire wire, byte[] message) throws IOException {
     assertThat(wire.command("MAIL FROM:<corpus@outside.test>")).isEqualTo("250 2.1.0 Ok");
-    assertThat(wire.command("RCPT TO:<" + FAILOVER_USER + ">")).isEqualTo("250 2.1.5 Ok");
+    assertThat(wire.command("RCPT TO:<" + CORPUS_USER + ">")).isEqualTo("250 2.1.5 Ok");
     assertThat(wire.command("DATA")).startsWith("354 ");
     wire.write(dotStuff(message));
     return wire.command(".");
@@ -105,7 +105,7 @@ class CorpusIngestTest extends MailPathTest {
 
   private long deliveredCount(Map<String, Sent> accepted) {
     try {
-      return mailstore.inbox(user(FAILOVER_USER).id()).stream()
+      return mailstore.inbox(user(CORPUS_USER).id()).stream()
           .map(f -> f.getFileName().toString().split("\\.")[0])
           .filter(accepted::containsKey)
           .count();

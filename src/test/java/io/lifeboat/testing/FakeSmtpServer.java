@@ -6,9 +6,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.subethamail.smtp.DropConnectionException;
 import org.subethamail.smtp.MessageHandler;
 import org.subethamail.smtp.RejectException;
+import org.subethamail.smtp.internal.server.Command;
+import org.subethamail.smtp.internal.server.CommandException;
+import org.subethamail.smtp.internal.server.CommandRegistry;
+import org.subethamail.smtp.internal.server.HelpMessage;
 import org.subethamail.smtp.server.SMTPServer;
+import org.subethamail.smtp.server.Session;
 
 /**
  * An SMTP server on 127.0.0.1 in place of a customer's primary server or a smarthost. It records
@@ -35,6 +41,7 @@ public class FakeSmtpServer implements AutoCloseable {
 
   private final SMTPServer server;
   private final List<Received> received = new CopyOnWriteArrayList<>();
+  private final List<String> mailCommands = new CopyOnWriteArrayList<>();
   private volatile Mode mode = Mode.ACCEPT;
   private volatile Duration stall = Duration.ofSeconds(10);
 
@@ -45,6 +52,7 @@ public class FakeSmtpServer implements AutoCloseable {
             .hostName("primary.test")
             .messageHandlerFactory(context -> new Handler())
             .build();
+    server.getCommandHandler().addCommand(new RecordingMailCommand());
     server.start();
   }
 
@@ -65,14 +73,41 @@ public class FakeSmtpServer implements AutoCloseable {
     return List.copyOf(received);
   }
 
+  /** Returns every MAIL command line received, parameters included. */
+  public List<String> mailCommands() {
+    return List.copyOf(mailCommands);
+  }
+
   public void clear() {
     received.clear();
+    mailCommands.clear();
     mode = Mode.ACCEPT;
   }
 
   @Override
   public void close() {
     server.stop();
+  }
+
+  /** Records the MAIL line, then runs the library's own MAIL command. */
+  private final class RecordingMailCommand implements Command {
+    private final Command mail = CommandRegistry.MAIL.getCommand();
+
+    @Override
+    public void execute(String line, Session session) throws IOException, DropConnectionException {
+      mailCommands.add(line);
+      mail.execute(line, session);
+    }
+
+    @Override
+    public HelpMessage getHelp() throws CommandException {
+      return mail.getHelp();
+    }
+
+    @Override
+    public String getName() {
+      return mail.getName();
+    }
   }
 
   private final class Handler implements MessageHandler {

@@ -60,6 +60,7 @@ public abstract class MailPathTest {
   public static final String FAILOVER_USER = "alice@example.com";
   public static final String PRIMARY_USER = "bob@example.com";
   public static final String DELETED_USER = "carol@example.com";
+  public static final String CORPUS_USER = "corpus@example.com";
 
   protected static final Path DATA_DIR = temporaryDataDir();
   protected static final FakeSmtpServer PRIMARY = new FakeSmtpServer();
@@ -107,8 +108,12 @@ public abstract class MailPathTest {
             null,
             null));
     provisioning.putAll(
-        actor, CUSTOMER, List.of(draft(FAILOVER_USER), draft(PRIMARY_USER), draft(DELETED_USER)));
+        actor,
+        CUSTOMER,
+        List.of(
+            draft(FAILOVER_USER), draft(PRIMARY_USER), draft(DELETED_USER), draft(CORPUS_USER)));
     users.setFlag(user(FAILOVER_USER).id(), Flag.FAILOVER, true, Instant.now());
+    users.setFlag(user(CORPUS_USER).id(), Flag.FAILOVER, true, Instant.now());
     users.markDeleted(
         user(DELETED_USER).id(), Instant.now(), Instant.now().plus(Duration.ofDays(7)));
   }
@@ -143,7 +148,7 @@ public abstract class MailPathTest {
     }
   }
 
-  /** Returns the messages in a user's standby Inbox, as text. */
+  /** Returns the messages in a user's standby Inbox, as ISO-8859-1 text so any byte decodes. */
   protected List<String> inbox(String email) {
     try {
       return mailstore.inbox(user(email).id()).stream().map(MailPathTest::read).toList();
