@@ -51,10 +51,15 @@ class SyncRestartTest {
     String sftpCustomer = "71111";
     String apiCustomer = "72222";
     String apiCredential;
+    String hostKey;
 
     try (ChildLifeboat first = new ChildLifeboat(dataDir, OPERATOR)) {
       int httpPort = first.httpPort();
       int sftpPort = first.sftpPort();
+      hostKey =
+          fingerprint(
+              first.awaitLine(
+                  l -> l.contains("SFTP host key generated into"), Duration.ofSeconds(10)));
       createCustomer(httpPort, sftpCustomer);
       createCustomer(httpPort, apiCustomer);
       operator(
@@ -104,6 +109,9 @@ class SyncRestartTest {
 
     try (ChildLifeboat second = new ChildLifeboat(dataDir, OPERATOR)) {
       second.httpPort();
+      String reloaded =
+          second.awaitLine(l -> l.contains("SFTP host key loaded from"), Duration.ofMinutes(1));
+      assertThat(fingerprint(reloaded)).as("host key after restart").isEqualTo(hostKey);
       second.awaitLine(
           l -> l.contains("Sync finished customer=" + sftpCustomer), Duration.ofMinutes(2));
     }
@@ -122,6 +130,11 @@ class SyncRestartTest {
     } else if (!apiRun.isEmpty()) {
       assertThat(apiRun.get("outcome")).as("interrupted API upload").isEqualTo("failed");
     }
+  }
+
+  /** Returns the SHA256 fingerprint at the end of a host key log line. */
+  private static String fingerprint(String line) {
+    return line.substring(line.lastIndexOf("SHA256:"));
   }
 
   private static String csv(String customer) {
