@@ -102,7 +102,7 @@ class SyncRestartTest {
           .isFalse();
     }
 
-    // Before any restart, the database holds all of the file or none of it.
+    // Before any restart, the database contains all of the file or none of it.
     long afterKill = countUsers(dataDir, sftpCustomer);
     assertThat(afterKill).as("users right after the kill").isIn(0L, (long) USERS);
     assertThat(countUsers(dataDir, apiCustomer)).isIn(0L, (long) USERS);
@@ -122,7 +122,7 @@ class SyncRestartTest {
     assertThat(sftpRun.get("created")).isEqualTo(afterKill == 0 ? USERS : 0);
     assertThat(sftpRun.get("source")).isEqualTo("sftp");
     // The API client lost its connection, so its run is finished as failed, unless it committed
-    // before the kill; H2 may also have lost the row of a run queued just before the kill.
+    // before the kill. H2 may also have lost the row of a run queued just before the kill.
     long apiUsers = countUsers(dataDir, apiCustomer);
     Map<String, Object> apiRun = latestRun(dataDir, apiCustomer);
     if (apiUsers == USERS) {

@@ -1,12 +1,9 @@
 package io.lifeboat.sync.bench;
 
-import com.sun.management.GarbageCollectionNotificationInfo;
 import io.lifeboat.LifeboatApplication;
-import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
-import java.lang.management.MemoryUsage;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,9 +17,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
-import javax.management.NotificationEmitter;
-import javax.management.openmbean.CompositeData;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.ObjectMapper;
@@ -51,7 +45,6 @@ public final class SyncBenchmark {
 
   public static void main(String[] args) throws Exception {
     int users = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
-    watchCollections();
     Path data = Files.createTempDirectory("lifeboat-bench");
     System.out.printf(Locale.ROOT, "Data folder: %s%n", data);
     // Command-line arguments, because application.properties outranks default properties.
@@ -82,22 +75,25 @@ public final class SyncBenchmark {
         System.getProperty("java.vm.name"),
         System.getProperty("java.version"));
 
-    String warmUp = customer("10001");
-    sync(warmUp, file("10001", 2_000, 0, 0), "warm-up, 2000 new users");
+    Login warmUp = customer("10001");
+    sync(warmUp, file("10001", 2_000, 0), "warm-up, 2000 new users");
 
-    String credential = customer("20002");
-    byte[] first = file("20002", users, 0, 0);
+    Login login = customer("20002");
+    byte[] first = file("20002", users, 0);
     System.out.printf(Locale.ROOT, "File: %d users, %.1f MB%n", users, first.length / 1e6);
-    sync(credential, first, "first sync, " + users + " new users");
-    sync(credential, first, "unchanged re-sync");
+    sync(login, first, "first sync, " + users + " new users");
+    sync(login, first, "unchanged re-sync");
     int onePercent = users / 100;
     sync(
-        credential,
-        file("20002", users - onePercent, onePercent, 0),
+        login,
+        file("20002", users - onePercent, onePercent),
         "re-sync, " + onePercent + " changed and " + onePercent + " missing");
   }
 
-  private void sync(String credential, byte[] file, String label) throws Exception {
+  /** A customer and its API credential as {@code username:password}. */
+  private record Login(String customer, String credential) {}
+
+  private void sync(Login login, byte[] file, String label) throws Exception {
     System.gc();
     resetPeakHeap();
     long start = System.nanoTime();
@@ -108,9 +104,9 @@ public final class SyncBenchmark {
                         "http://127.0.0.1:"
                             + port
                             + "/email/continuity/v2/"
-                            + credential.split("\\|")[0]
+                            + login.customer()
                             + "/sync"))
-                .header("Authorization", basic(credential.split("\\|")[1]))
+                .header("Authorization", basic(login.credential()))
                 .header("Content-Type", "text/csv")
                 .timeout(Duration.ofMinutes(10))
                 .POST(BodyPublishers.ofByteArray(file))
@@ -121,7 +117,7 @@ public final class SyncBenchmark {
     System.out.printf(
         Locale.ROOT,
         "%-40s %5.1f s  status %d  created %s updated %s unchanged %s deleted %s"
-            + "  heap: peak used %d MB, max after GC %d MB%n",
+            + "  peak heap used %d MB%n",
         label,
         seconds,
         response.statusCode(),
@@ -129,12 +125,11 @@ public final class SyncBenchmark {
         report.get("updated"),
         report.get("unchanged"),
         report.get("deleted"),
-        peakHeapMegabytes(),
-        liveHeapPeak.get() / (1024 * 1024));
+        peakHeapMegabytes());
   }
 
-  /** Creates a customer with a 5 % deletion limit and returns "id|username:password". */
-  private String customer(String id) throws Exception {
+  /** Creates a customer with a 5 % deletion limit and an API credential. */
+  private Login customer(String id) throws Exception {
     operator(
         "PUT",
         "/operator/v1/customers/" + id,
@@ -147,7 +142,7 @@ public final class SyncBenchmark {
     Map<?, ?> credential =
         json.readValue(
             operator("POST", "/operator/v1/customers/" + id + "/credentials", null), Map.class);
-    return id + "|" + credential.get("username") + ":" + credential.get("password");
+    return new Login(id, credential.get("username") + ":" + credential.get("password"));
   }
 
   private String operator(String method, String path, String body) throws Exception {
@@ -170,7 +165,7 @@ public final class SyncBenchmark {
    * Returns a sync file of {@code count} users with every column filled; the first {@code changed}
    * users get another department.
    */
-  private static byte[] file(String customer, int count, int changed, int unused) {
+  private static byte[] file(String customer, int count, int changed) {
     StringBuilder csv = new StringBuilder(count * 160);
     csv.append(
         "primaryEmail;displayName;givenName;surname;language;timezone;department;costcenter;"
@@ -219,35 +214,7 @@ public final class SyncBenchmark {
     return csv.toString().getBytes(StandardCharsets.UTF_8);
   }
 
-  /** Largest heap in use right after a garbage collection since the last reset, in bytes. */
-  private static final AtomicLong liveHeapPeak = new AtomicLong();
-
-  /** Records the heap left after each collection: the live data, unlike the peak use. */
-  private static void watchCollections() {
-    for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
-      ((NotificationEmitter) collector)
-          .addNotificationListener(
-              (notification, handback) -> {
-                if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(
-                    notification.getType())) {
-                  return;
-                }
-                GarbageCollectionNotificationInfo info =
-                    GarbageCollectionNotificationInfo.from(
-                        (CompositeData) notification.getUserData());
-                long after = 0;
-                for (MemoryUsage usage : info.getGcInfo().getMemoryUsageAfterGc().values()) {
-                  after += usage.getUsed();
-                }
-                liveHeapPeak.accumulateAndGet(after, Math::max);
-              },
-              null,
-              null);
-    }
-  }
-
   private static void resetPeakHeap() {
-    liveHeapPeak.set(0);
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       if (pool.getType() == MemoryType.HEAP) {
         pool.resetPeakUsage();
@@ -255,6 +222,10 @@ public final class SyncBenchmark {
     }
   }
 
+  /**
+   * Returns the sum of the heap pools' peak use since the last reset, in MB. The pools peak at
+   * different times and garbage counts too, so this is an upper bound of the heap in use.
+   */
   private static long peakHeapMegabytes() {
     long peak = 0;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
