@@ -29,7 +29,8 @@ import tools.jackson.databind.json.JsonMapper;
  * it with the heap limit to check, as {@code bench/sync-benchmark.sh} does. Not a test: {@code mvn
  * verify} does not run it.
  *
- * <p>Arguments: the number of users (default 100000).
+ * <p>Arguments: the number of users (default 100000), then {@code notifications} to give the
+ * customers notifications on, so that every new user also gets a token and a queued mail.
  */
 public final class SyncBenchmark {
 
@@ -38,13 +39,16 @@ public final class SyncBenchmark {
   private final HttpClient http = HttpClient.newHttpClient();
   private final ObjectMapper json = JsonMapper.builder().build();
   private final int port;
+  private final boolean notifications;
 
-  private SyncBenchmark(int port) {
+  private SyncBenchmark(int port, boolean notifications) {
     this.port = port;
+    this.notifications = notifications;
   }
 
   public static void main(String[] args) throws Exception {
     int users = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+    boolean notifications = args.length > 1 && args[1].equals("notifications");
     Path data = Files.createTempDirectory("lifeboat-bench");
     System.out.printf(Locale.ROOT, "Data folder: %s%n", data);
     // Command-line arguments, because application.properties outranks default properties.
@@ -60,7 +64,7 @@ public final class SyncBenchmark {
                 "--logging.level.io.lifeboat.audit=WARN");
     try {
       int port = Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
-      new SyncBenchmark(port).run(users);
+      new SyncBenchmark(port, notifications).run(users);
     } finally {
       app.close();
     }
@@ -69,11 +73,12 @@ public final class SyncBenchmark {
   private void run(int users) throws Exception {
     System.out.printf(
         Locale.ROOT,
-        "Machine: %d processors, max heap %d MB, %s %s%n",
+        "Machine: %d processors, max heap %d MB, %s %s, notifications %s%n",
         Runtime.getRuntime().availableProcessors(),
         Runtime.getRuntime().maxMemory() / (1024 * 1024),
         System.getProperty("java.vm.name"),
-        System.getProperty("java.version"));
+        System.getProperty("java.version"),
+        notifications ? "on" : "off");
 
     Login warmUp = customer("10001");
     sync(warmUp, file("10001", 2_000, 0), "warm-up, 2000 new users");
@@ -135,7 +140,9 @@ public final class SyncBenchmark {
         "/operator/v1/customers/" + id,
         "{\"name\":\"Bench "
             + id
-            + "\",\"syncDeactivationLimitPercent\":5,"
+            + "\",\"syncDeactivationLimitPercent\":5,\"notifications\":"
+            + notifications
+            + ","
             + "\"domains\":[{\"domain\":\"c"
             + id
             + ".example.com\",\"primaryHost\":\"mail.example.com\"}]}");
