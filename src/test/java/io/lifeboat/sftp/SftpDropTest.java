@@ -440,7 +440,7 @@ class SftpDropTest extends SyncTestSupport {
   }
 
   @Test
-  void hostKeyIsKeptInDataFolderForOwnerOnly() throws Exception {
+  void hostKeyFileIsOwnerOnly() throws Exception {
     TestCustomer customer = customerWithLogin(PASSWORD, null);
     try (ClientSession session = login(customer.id(), PASSWORD)) {
       assertThat(session.isAuthenticated()).isTrue();

@@ -22,7 +22,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The {@code sftp} health component while another process holds the SFTP port, and after. */
+/** The {@code sftp} health component while another process has bound the SFTP port, and after. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class SftpHealthTest {
 
@@ -46,7 +46,7 @@ class SftpHealthTest {
   }
 
   @Test
-  void sftpIsDownWhilePortIsTakenAndUpOnceBound() throws IOException {
+  void sftpDownUntilPortIsFree() throws IOException {
     Map<String, Object> down = sftpHealth();
     assertThat(down.get("status")).isEqualTo("DOWN");
     assertThat(((Map<?, ?>) down.get("details")).get("error").toString()).contains("BindException");

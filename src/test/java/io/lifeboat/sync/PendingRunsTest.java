@@ -24,7 +24,7 @@ class PendingRunsTest extends SyncTestSupport {
   @Autowired DropFolders folders;
 
   @Test
-  void pendingFileWhoseRowWasLostIsSyncedFromItsSidecar() throws IOException {
+  void unrecordedPendingFileIsSynced() throws IOException {
     TestCustomer customer = newCustomer(10, false);
     String runId = UUID.randomUUID().toString();
     Path dir = folders.pending(customer.id());
@@ -57,7 +57,7 @@ class PendingRunsTest extends SyncTestSupport {
   }
 
   @Test
-  void pendingFileOfFinishedRunIsMovedToProcessed() throws IOException {
+  void finishedRunFileMovesToProcessed() throws IOException {
     TestCustomer customer = newCustomer(10, false);
     Answer applied = postSync(customer, file(customer, 2), null);
     String runId = (String) applied.body().get("id");
@@ -97,7 +97,7 @@ class PendingRunsTest extends SyncTestSupport {
   }
 
   @Test
-  void queuedSftpRunWithFileStillInUploadIsResumed() throws IOException {
+  void queuedRunFileInUploadIsResumed() throws IOException {
     TestCustomer customer = newCustomer(10, false);
     folders.ensure(customer.id());
     Path uploaded =

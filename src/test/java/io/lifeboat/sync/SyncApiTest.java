@@ -162,7 +162,7 @@ class SyncApiTest extends SyncTestSupport {
   }
 
   @Test
-  void userCreatedThroughApiIsDeletedWhenMissingFromFile() {
+  void apiUserMissingFromFileIsDeleted() {
     TestCustomer customer = newCustomer(50, false);
     postSync(customer, file(customer, 3), null);
     String extra = "extra@" + customer.domain();
@@ -236,7 +236,7 @@ class SyncApiTest extends SyncTestSupport {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("badFiles")
-  void badFileIsRejectedWithLocationAndChangesNothing(
+  void badFileIsRejectedWithLocation(
       String name, byte[] content, int line, Integer column, String value) {
     TestCustomer customer = newCustomer(10, false);
     postSync(customer, file(customer, 3), null);
@@ -316,7 +316,7 @@ class SyncApiTest extends SyncTestSupport {
   }
 
   @Test
-  void historyListsRunsNewestFirstAndEachReportIsReadable() {
+  void historyListsRunsNewestFirst() {
     TestCustomer customer = newCustomer(10, false);
     Answer first = postSync(customer, file(customer, 2), null);
     Answer second = postSync(customer, "", null);
@@ -348,7 +348,7 @@ class SyncApiTest extends SyncTestSupport {
   }
 
   @Test
-  void newUsersGetActivationMailWhenNotificationsAreOn() {
+  void newUsersMailedWhenNotificationsOn() {
     TestCustomer quiet = newCustomer(10, false);
     TestCustomer notifying = newCustomer(10, true);
 
@@ -362,7 +362,7 @@ class SyncApiTest extends SyncTestSupport {
   }
 
   @Test
-  void concurrentUploadsOfOneCustomerRunOneAtATime() throws Exception {
+  void concurrentUploadsRunOneAtATime() throws Exception {
     TestCustomer customer = newCustomer(100, false);
     ExecutorService clients = Executors.newFixedThreadPool(4);
     try {
@@ -378,13 +378,13 @@ class SyncApiTest extends SyncTestSupport {
     } finally {
       clients.shutdown();
     }
-    Answer status = customerGet(customer, "/sync");
-    int lastSize = (Integer) status.map("latest").get("users");
-    assertThat(users(customer)).hasSize(lastSize);
+    // The runs applied one after the other, so the directory is exactly one of the four files.
+    assertThat(users(customer).size()).isIn(30, 40, 50, 60);
+    assertThat(auditCount(customer, "sync.applied")).isEqualTo(4);
   }
 
   @Test
-  void reportsAndProcessedFilesAreWrittenForApiUploads() throws IOException {
+  void apiUploadWritesReportFiles() throws IOException {
     TestCustomer customer = newCustomer(10, false);
 
     Answer answer = postSync(customer, file(customer, 1), null);

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The file format rules, checked on the parser alone; the API and SFTP tests cover the rest. */
+/** The file format rules, checked on the parser alone. The API and SFTP tests cover the rest. */
 class SyncFileParserTest {
 
   static final String HEADER =
@@ -37,7 +37,7 @@ class SyncFileParserTest {
   }
 
   @Test
-  void exampleFromFormatPageIsValid() throws IOException {
+  void exampleWithHeaderIsValid() throws IOException {
     ParsedFile file = parse(HEADER + "\n" + JANE + "\n");
 
     assertThat(file.errors()).isEmpty();
@@ -85,7 +85,7 @@ class SyncFileParserTest {
   }
 
   @Test
-  void spacesAroundValuesAreTrimmedAndBlankLinesSkipped() throws IOException {
+  void spacesTrimmedAndBlankLinesSkipped() throws IOException {
     ParsedFile file =
         parse(
             "\n  a@example.com ; Ann Lee ;\"Ann\" ; Lee;en_US;UTC; ;;;; emea , apac \n\n  \n"

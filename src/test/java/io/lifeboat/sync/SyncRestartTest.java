@@ -51,10 +51,15 @@ class SyncRestartTest {
     String sftpCustomer = "71111";
     String apiCustomer = "72222";
     String apiCredential;
+    String hostKey;
 
     try (ChildLifeboat first = new ChildLifeboat(dataDir, OPERATOR)) {
       int httpPort = first.httpPort();
       int sftpPort = first.sftpPort();
+      hostKey =
+          fingerprint(
+              first.awaitLine(
+                  l -> l.contains("SFTP host key generated into"), Duration.ofSeconds(10)));
       createCustomer(httpPort, sftpCustomer);
       createCustomer(httpPort, apiCustomer);
       operator(
@@ -97,13 +102,16 @@ class SyncRestartTest {
           .isFalse();
     }
 
-    // Before any restart, the database holds all of the file or none of it.
+    // Before any restart, the database contains all of the file or none of it.
     long afterKill = countUsers(dataDir, sftpCustomer);
     assertThat(afterKill).as("users right after the kill").isIn(0L, (long) USERS);
     assertThat(countUsers(dataDir, apiCustomer)).isIn(0L, (long) USERS);
 
     try (ChildLifeboat second = new ChildLifeboat(dataDir, OPERATOR)) {
       second.httpPort();
+      String reloaded =
+          second.awaitLine(l -> l.contains("SFTP host key loaded from"), Duration.ofMinutes(1));
+      assertThat(fingerprint(reloaded)).as("host key after restart").isEqualTo(hostKey);
       second.awaitLine(
           l -> l.contains("Sync finished customer=" + sftpCustomer), Duration.ofMinutes(2));
     }
@@ -114,7 +122,7 @@ class SyncRestartTest {
     assertThat(sftpRun.get("created")).isEqualTo(afterKill == 0 ? USERS : 0);
     assertThat(sftpRun.get("source")).isEqualTo("sftp");
     // The API client lost its connection, so its run is finished as failed, unless it committed
-    // before the kill; H2 may also have lost the row of a run queued just before the kill.
+    // before the kill. H2 may also have lost the row of a run queued just before the kill.
     long apiUsers = countUsers(dataDir, apiCustomer);
     Map<String, Object> apiRun = latestRun(dataDir, apiCustomer);
     if (apiUsers == USERS) {
@@ -122,6 +130,11 @@ class SyncRestartTest {
     } else if (!apiRun.isEmpty()) {
       assertThat(apiRun.get("outcome")).as("interrupted API upload").isEqualTo("failed");
     }
+  }
+
+  /** Returns the SHA256 fingerprint at the end of a host key log line. */
+  private static String fingerprint(String line) {
+    return line.substring(line.lastIndexOf("SHA256:"));
   }
 
   private static String csv(String customer) {

@@ -43,7 +43,7 @@ public abstract class SyncTestSupport {
       "primaryEmail;displayName;givenName;surname;language;timezone;department;costcenter;phone;"
           + "mobile;failoverGroups";
 
-  /** Largest sync file over SFTP in these tests, small enough to exceed quickly. */
+  /** Maximum size of a sync file over SFTP in these tests, small enough to exceed quickly. */
   public static final int MAX_FILE_BYTES = 512 * 1024;
 
   private static final Path DATA_DIR = temporaryDataDir();
@@ -71,7 +71,7 @@ public abstract class SyncTestSupport {
   /** A customer with one domain and an API credential. */
   public record TestCustomer(String id, String domain, String apiUser, String apiPassword) {}
 
-  /** An HTTP answer with its JSON body, empty for a body that is not JSON. */
+  /** An HTTP response with its JSON body, empty for a body that is not JSON. */
   public record Answer(int status, Map<String, Object> body) {
     @SuppressWarnings("unchecked")
     public List<Map<String, Object>> list(String field) {

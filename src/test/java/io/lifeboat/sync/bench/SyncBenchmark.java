@@ -1,12 +1,9 @@
 package io.lifeboat.sync.bench;
 
-import com.sun.management.GarbageCollectionNotificationInfo;
 import io.lifeboat.LifeboatApplication;
-import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
-import java.lang.management.MemoryUsage;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,9 +17,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
-import javax.management.NotificationEmitter;
-import javax.management.openmbean.CompositeData;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.ObjectMapper;
@@ -35,7 +29,8 @@ import tools.jackson.databind.json.JsonMapper;
  * it with the heap limit to check, as {@code bench/sync-benchmark.sh} does. Not a test: {@code mvn
  * verify} does not run it.
  *
- * <p>Arguments: the number of users (default 100000).
+ * <p>Arguments: the number of users (default 100000), then {@code notifications} to give the
+ * customers notifications on, so that every new user also gets a token and a queued mail.
  */
 public final class SyncBenchmark {
 
@@ -44,14 +39,16 @@ public final class SyncBenchmark {
   private final HttpClient http = HttpClient.newHttpClient();
   private final ObjectMapper json = JsonMapper.builder().build();
   private final int port;
+  private final boolean notifications;
 
-  private SyncBenchmark(int port) {
+  private SyncBenchmark(int port, boolean notifications) {
     this.port = port;
+    this.notifications = notifications;
   }
 
   public static void main(String[] args) throws Exception {
     int users = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
-    watchCollections();
+    boolean notifications = args.length > 1 && args[1].equals("notifications");
     Path data = Files.createTempDirectory("lifeboat-bench");
     System.out.printf(Locale.ROOT, "Data folder: %s%n", data);
     // Command-line arguments, because application.properties outranks default properties.
@@ -67,7 +64,7 @@ public final class SyncBenchmark {
                 "--logging.level.io.lifeboat.audit=WARN");
     try {
       int port = Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
-      new SyncBenchmark(port).run(users);
+      new SyncBenchmark(port, notifications).run(users);
     } finally {
       app.close();
     }
@@ -76,31 +73,36 @@ public final class SyncBenchmark {
   private void run(int users) throws Exception {
     System.out.printf(
         Locale.ROOT,
-        "Machine: %d processors, max heap %d MB, %s %s%n",
+        "Machine: %d processors, max heap %d MB, %s %s, notifications %s%n",
         Runtime.getRuntime().availableProcessors(),
         Runtime.getRuntime().maxMemory() / (1024 * 1024),
         System.getProperty("java.vm.name"),
-        System.getProperty("java.version"));
+        System.getProperty("java.version"),
+        notifications ? "on" : "off");
 
-    String warmUp = customer("10001");
-    sync(warmUp, file("10001", 2_000, 0, 0), "warm-up, 2000 new users");
+    Login warmUp = customer("10001");
+    sync(warmUp, file("10001", 2_000, 0), "warm-up, 2000 new users");
 
-    String credential = customer("20002");
-    byte[] first = file("20002", users, 0, 0);
+    Login login = customer("20002");
+    byte[] first = file("20002", users, 0);
     System.out.printf(Locale.ROOT, "File: %d users, %.1f MB%n", users, first.length / 1e6);
-    sync(credential, first, "first sync, " + users + " new users");
-    sync(credential, first, "unchanged re-sync");
+    sync(login, first, "first sync, " + users + " new users");
+    sync(login, first, "unchanged re-sync");
     int onePercent = users / 100;
     sync(
-        credential,
-        file("20002", users - onePercent, onePercent, 0),
+        login,
+        file("20002", users - onePercent, onePercent),
         "re-sync, " + onePercent + " changed and " + onePercent + " missing");
   }
 
-  private void sync(String credential, byte[] file, String label) throws Exception {
+  /** A customer and its API credential as {@code username:password}. */
+  private record Login(String customer, String credential) {}
+
+  private void sync(Login login, byte[] file, String label) throws Exception {
     System.gc();
     resetPeakHeap();
     long start = System.nanoTime();
+    long cpuStart = processCpuNanos();
     HttpResponse<String> response =
         http.send(
             HttpRequest.newBuilder(
@@ -108,46 +110,49 @@ public final class SyncBenchmark {
                         "http://127.0.0.1:"
                             + port
                             + "/email/continuity/v2/"
-                            + credential.split("\\|")[0]
+                            + login.customer()
                             + "/sync"))
-                .header("Authorization", basic(credential.split("\\|")[1]))
+                .header("Authorization", basic(login.credential()))
                 .header("Content-Type", "text/csv")
                 .timeout(Duration.ofMinutes(10))
                 .POST(BodyPublishers.ofByteArray(file))
                 .build(),
             BodyHandlers.ofString());
     double seconds = (System.nanoTime() - start) / 1e9;
+    double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
     Map<?, ?> report = (Map<?, ?>) json.readValue(response.body(), Map.class).get("report");
     System.out.printf(
         Locale.ROOT,
-        "%-40s %5.1f s  status %d  created %s updated %s unchanged %s deleted %s"
-            + "  heap: peak used %d MB, max after GC %d MB%n",
+        "%-40s %5.1f s (CPU %5.1f s)  status %d  created %s updated %s unchanged %s deleted %s"
+            + "  peak heap used %d MB%n",
         label,
         seconds,
+        cpuSeconds,
         response.statusCode(),
         report.get("created"),
         report.get("updated"),
         report.get("unchanged"),
         report.get("deleted"),
-        peakHeapMegabytes(),
-        liveHeapPeak.get() / (1024 * 1024));
+        peakHeapMegabytes());
   }
 
-  /** Creates a customer with a 5 % deletion limit and returns "id|username:password". */
-  private String customer(String id) throws Exception {
+  /** Creates a customer with a 5 % deletion limit and an API credential. */
+  private Login customer(String id) throws Exception {
     operator(
         "PUT",
         "/operator/v1/customers/" + id,
         "{\"name\":\"Bench "
             + id
-            + "\",\"syncDeactivationLimitPercent\":5,"
+            + "\",\"syncDeactivationLimitPercent\":5,\"notifications\":"
+            + notifications
+            + ","
             + "\"domains\":[{\"domain\":\"c"
             + id
             + ".example.com\",\"primaryHost\":\"mail.example.com\"}]}");
     Map<?, ?> credential =
         json.readValue(
             operator("POST", "/operator/v1/customers/" + id + "/credentials", null), Map.class);
-    return id + "|" + credential.get("username") + ":" + credential.get("password");
+    return new Login(id, credential.get("username") + ":" + credential.get("password"));
   }
 
   private String operator(String method, String path, String body) throws Exception {
@@ -170,7 +175,7 @@ public final class SyncBenchmark {
    * Returns a sync file of {@code count} users with every column filled; the first {@code changed}
    * users get another department.
    */
-  private static byte[] file(String customer, int count, int changed, int unused) {
+  private static byte[] file(String customer, int count, int changed) {
     StringBuilder csv = new StringBuilder(count * 160);
     csv.append(
         "primaryEmail;displayName;givenName;surname;language;timezone;department;costcenter;"
@@ -219,35 +224,7 @@ public final class SyncBenchmark {
     return csv.toString().getBytes(StandardCharsets.UTF_8);
   }
 
-  /** Largest heap in use right after a garbage collection since the last reset, in bytes. */
-  private static final AtomicLong liveHeapPeak = new AtomicLong();
-
-  /** Records the heap left after each collection: the live data, unlike the peak use. */
-  private static void watchCollections() {
-    for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
-      ((NotificationEmitter) collector)
-          .addNotificationListener(
-              (notification, handback) -> {
-                if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(
-                    notification.getType())) {
-                  return;
-                }
-                GarbageCollectionNotificationInfo info =
-                    GarbageCollectionNotificationInfo.from(
-                        (CompositeData) notification.getUserData());
-                long after = 0;
-                for (MemoryUsage usage : info.getGcInfo().getMemoryUsageAfterGc().values()) {
-                  after += usage.getUsed();
-                }
-                liveHeapPeak.accumulateAndGet(after, Math::max);
-              },
-              null,
-              null);
-    }
-  }
-
   private static void resetPeakHeap() {
-    liveHeapPeak.set(0);
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       if (pool.getType() == MemoryType.HEAP) {
         pool.resetPeakUsage();
@@ -255,6 +232,10 @@ public final class SyncBenchmark {
     }
   }
 
+  /**
+   * Returns the sum of the heap pools' peak use since the last reset, in MB. The pools peak at
+   * different times and garbage counts too, so this is an upper bound of the heap in use.
+   */
   private static long peakHeapMegabytes() {
     long peak = 0;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
@@ -263,6 +244,12 @@ public final class SyncBenchmark {
       }
     }
     return peak / (1024 * 1024);
+  }
+
+  /** Returns the CPU time of this process, all threads, which shared machines disturb less. */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static String basic(String credential) {
