@@ -71,9 +71,9 @@ final class ReportText {
   }
 
   private static String uploader(SyncJob job) {
-    String how = job.source() == SyncJob.Source.SFTP ? "over SFTP" : "through the API";
+    String channel = job.source() == SyncJob.Source.SFTP ? "over SFTP" : "through the API";
     String from = job.clientAddress() == null ? "" : " from " + job.clientAddress();
-    return job.uploadedBy() + " " + how + from;
+    return job.uploadedBy() + " " + channel + from;
   }
 
   private static void row(StringBuilder text, String label, String value) {

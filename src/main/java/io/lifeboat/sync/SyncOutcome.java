@@ -22,13 +22,4 @@ public enum SyncOutcome {
   public String wireName() {
     return wireName;
   }
-
-  public static SyncOutcome ofWireName(String name) {
-    for (SyncOutcome outcome : values()) {
-      if (outcome.wireName.equals(name)) {
-        return outcome;
-      }
-    }
-    throw new IllegalArgumentException("unknown sync outcome: " + name);
-  }
 }

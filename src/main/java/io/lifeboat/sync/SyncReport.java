@@ -50,11 +50,6 @@ record SyncReport(
     static final Changes NONE = new Changes(0, 0, 0, 0, 0, 0, 0, 0, List.of());
   }
 
-  static SyncReport queued(SyncJob job) {
-    return new SyncReport(
-        job, SyncOutcome.QUEUED, "the file is queued", null, 0, 0, 0, Changes.NONE, 0, List.of());
-  }
-
   Map<String, Object> toJson() {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("runId", job.runId());

@@ -66,7 +66,7 @@ class SftpDropTest extends SyncTestSupport {
   @BeforeAll
   static void startClient() {
     client = SshClient.setUpDefaultClient();
-    // Ask for replies, so that a refused exec or shell request closes the channel at once.
+    // Ask for replies, so that a rejected exec or shell request closes the channel at once.
     CoreModuleProperties.REQUEST_EXEC_REPLY.set(client, true);
     CoreModuleProperties.REQUEST_SHELL_REPLY.set(client, true);
     client.setServerKeyVerifier(
@@ -344,9 +344,9 @@ class SftpDropTest extends SyncTestSupport {
       awaitReport(customer, "all.csv", 1);
 
       upload(sftp, "/upload/half.csv", file(customer, 5));
-      Map<String, Object> refused = awaitReport(customer, "half.csv", 2);
-      assertThat(refused.get("outcome")).isEqualTo("over-limit");
-      assertThat((String) refused.get("message")).contains(".force.csv");
+      Map<String, Object> rejected = awaitReport(customer, "half.csv", 2);
+      assertThat(rejected.get("outcome")).isEqualTo("over-limit");
+      assertThat((String) rejected.get("message")).contains(".force.csv");
       assertThat(users(customer)).hasSize(10);
 
       upload(sftp, "/upload/half.force.csv", file(customer, 5));
@@ -423,7 +423,7 @@ class SftpDropTest extends SyncTestSupport {
     }
   }
 
-  /** Checks that the server refuses the channel, or the request on it, and closes it. */
+  /** Checks that the server rejects the channel, or the request on it, and closes it. */
   private static void assertOpenFails(ClientChannel channel) {
     try {
       channel.open().verify(TIMEOUT);

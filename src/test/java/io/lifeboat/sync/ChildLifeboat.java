@@ -63,12 +63,12 @@ final class ChildLifeboat implements AutoCloseable {
   }
 
   /** Waits for a log line; fails with the log's tail when the process ends or time runs out. */
-  String awaitLine(Predicate<String> wanted, Duration timeout) throws InterruptedException {
+  String awaitLine(Predicate<String> expected, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     int checked = 0;
     while (System.nanoTime() < deadline) {
       for (; checked < output.size(); checked++) {
-        if (wanted.test(output.get(checked))) {
+        if (expected.test(output.get(checked))) {
           return output.get(checked);
         }
       }
@@ -80,8 +80,8 @@ final class ChildLifeboat implements AutoCloseable {
     throw new AssertionError("log line not seen; last lines:\n" + tail(40));
   }
 
-  boolean logged(Predicate<String> wanted) {
-    return output.stream().anyMatch(wanted);
+  boolean logged(Predicate<String> expected) {
+    return output.stream().anyMatch(expected);
   }
 
   int httpPort() throws InterruptedException {

@@ -134,12 +134,12 @@ class SyncApiTest extends SyncTestSupport {
     TestCustomer customer = newCustomer(10, false);
     postSync(customer, file(customer, 10), null);
 
-    Answer refused = postSync(customer, file(customer, 5), null);
+    Answer rejected = postSync(customer, file(customer, 5), null);
 
-    assertThat(refused.status()).isEqualTo(409);
-    assertThat(refused.map("report").get("outcome")).isEqualTo("over-limit");
-    assertThat(refused.map("report").get("missingUsers")).isEqualTo(5);
-    assertThat((String) refused.body().get("message")).contains("force=true");
+    assertThat(rejected.status()).isEqualTo(409);
+    assertThat(rejected.map("report").get("outcome")).isEqualTo("over-limit");
+    assertThat(rejected.map("report").get("missingUsers")).isEqualTo(5);
+    assertThat((String) rejected.body().get("message")).contains("force=true");
     assertThat(users(customer)).hasSize(10);
 
     Answer forced = postSync(customer, file(customer, 5), "?force=true");
@@ -329,9 +329,9 @@ class SyncApiTest extends SyncTestSupport {
     assertThat(status.list("history"))
         .extracting(run -> run.get("runId"))
         .containsExactly(second.body().get("id"), first.body().get("id"));
-    Answer one = customerGet(customer, "/sync/" + first.body().get("id"));
-    assertThat(one.status()).isEqualTo(200);
-    assertThat(one.map("report").get("created")).isEqualTo(2);
+    Answer runReport = customerGet(customer, "/sync/" + first.body().get("id"));
+    assertThat(runReport.status()).isEqualTo(200);
+    assertThat(runReport.map("report").get("created")).isEqualTo(2);
     assertThat(customerGet(customer, "/sync/no-such-run").status()).isEqualTo(404);
     assertThat(customerGet(customer, "/sync?limit=0").status()).isEqualTo(400);
   }

@@ -11,7 +11,6 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -28,6 +27,7 @@ import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClientFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -46,8 +46,7 @@ class SyncRestartTest {
   private final ObjectMapper json = JsonMapper.builder().build();
 
   @Test
-  void killDuringSyncLeavesDirectoryBeforeOrAfter() throws Exception {
-    Path dataDir = Files.createTempDirectory("lifeboat-restart");
+  void killDuringSyncLeavesDirectoryBeforeOrAfter(@TempDir Path dataDir) throws Exception {
     String sftpCustomer = "71111";
     String apiCustomer = "72222";
     String apiCredential;
