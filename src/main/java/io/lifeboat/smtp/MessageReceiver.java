@@ -28,6 +28,9 @@ class MessageReceiver {
   private static final Logger log = LoggerFactory.getLogger(MessageReceiver.class);
   private static final int BUFFER_BYTES = 64 * 1024;
 
+  /** Received headers that a message may arrive with; Postfix's hop count limit is also 50. */
+  static final int MAX_RECEIVED_HEADERS = 50;
+
   private final Router router;
   private final MessageQueue queue;
   private final SmtpProperties properties;
@@ -191,6 +194,25 @@ class MessageReceiver {
           transaction.clientIp(),
           maxMessageSize());
       return new Reply(552, "5.3.4 Message size exceeds fixed limit of " + maxMessageSize());
+    }
+    if (guard.receivedHeaders() > MAX_RECEIVED_HEADERS) {
+      // RFC 5321 section 6.3: a message that passed this many relays is in a loop, for example a
+      // primary server that forwards its domain's mail back to Lifeboat. Rejecting it ends the
+      // loop with a bounce instead of relaying it forever.
+      metrics.rejectedMessage("loop");
+      log.warn(
+          "Rejected message queue={} session={} client={} from=<{}>: {} Received headers, mail"
+              + " loop",
+          queueId,
+          transaction.sessionId(),
+          transaction.clientIp(),
+          transaction.sender(),
+          guard.receivedHeaders());
+      return new Reply(
+          554,
+          "5.4.6 Too many hops ("
+              + guard.receivedHeaders()
+              + " Received headers): mail loop; check where the domain's mail is forwarded");
     }
     String violation = guard.violation();
     if (violation != null) {

@@ -43,6 +43,34 @@ class SmtpWireTest extends MailPathTest {
   }
 
   @Test
+  void mailLoopIsRejectedByHopCount() throws Exception {
+    String token = UUID.randomUUID().toString();
+    String hops =
+        "Received: from relay.outside.test by mx.outside.test; Fri, 4 Dec 2026 10:00:00 +0000\r\n";
+    try (SmtpWire wire = startData()) {
+      wire.write(
+          hops.repeat(MessageReceiver.MAX_RECEIVED_HEADERS)
+              + "RECEIVED: from one.more.test\r\n"
+              + "Subject: loop "
+              + token
+              + "\r\n\r\nReceived: in the body does not count\r\n.\r\n");
+      assertThat(wire.reply()).startsWith("554 5.4.6 Too many hops (51 Received headers)");
+    }
+    try (SmtpWire wire = startData()) {
+      wire.write(
+          hops.repeat(MessageReceiver.MAX_RECEIVED_HEADERS)
+              + "Subject: fifty hops "
+              + token
+              + "\r\n\r\n"
+              + "Received: lines in the body do not count\r\n".repeat(5)
+              + ".\r\n");
+      assertThat(wire.reply()).startsWith("250 2.0.0 Ok: queued as ");
+    }
+    await("delivery", () -> delivered("fifty hops " + token));
+    assertThat(delivered("loop " + token)).isFalse();
+  }
+
+  @Test
   void dotStuffedLinesAreUnstuffed() throws Exception {
     String token = UUID.randomUUID().toString();
     try (SmtpWire wire = startData()) {
