@@ -12,7 +12,7 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class AddressBook {
 
-  /** One entry; department and phone are null when not provisioned. */
+  /** One entry. Department and phone are null when not provisioned. */
   public record Contact(String name, String email, String department, String phone) {}
 
   static final int MAX_RESULTS = 200;

@@ -12,9 +12,10 @@ import java.util.Locale;
 import org.springframework.stereotype.Service;
 
 /**
- * Searches one folder or the whole mailbox by sender, recipient, subject and body text. Metadata is
- * encrypted at rest, so each search decrypts the metadata of the folders searched, page by page.
- * Every word of the query must occur, ignoring case, in one of those fields.
+ * Searches one folder or the whole mailbox by sender, recipient, subject and the start of the body
+ * text. Metadata is encrypted at rest, so each search decrypts the metadata of the folders
+ * searched, page by page. A message matches when every word of the query occurs, ignoring case, in
+ * any of those fields.
  */
 @Service
 class MailSearch {

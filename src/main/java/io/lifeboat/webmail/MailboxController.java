@@ -72,8 +72,8 @@ class MailboxController {
     model.addAttribute("notice", notice != null && NOTICES.contains(notice) ? notice : null);
     model.addAttribute("error", error != null && ERRORS.contains(error) ? error : null);
     if (message != null) {
-      // Opening a message marks it as read, as every mail client does. Ids of other users and
-      // unknown ids match nothing here and are reported by fill.
+      // Opening a message marks it as read. Ids of other users and unknown ids match nothing
+      // here, and fill reports them as not found.
       mailstore.setFlag(user.id(), List.of(message), MessageFlag.SEEN, true);
     }
     fill(user, settings, folder, page, message, request, model);

@@ -20,7 +20,7 @@ import org.springframework.web.util.HtmlUtils;
  */
 final class MessageBodyRenderer {
 
-  /** Characters read of one text part; the rest is cut, and the raw message is still available. */
+  /** Maximum characters shown of one text part. The .eml download still has the whole text. */
   static final int MAX_TEXT_CHARS = 4 * 1024 * 1024;
 
   private static final int MAX_DEPTH = 8;
@@ -74,7 +74,7 @@ final class MessageBodyRenderer {
     if (subtype.equals("alternative")) {
       entity(preferredAlternative(children), depth + 1);
     } else if (subtype.equals("related")) {
-      // The first part is the root; the others are its inline resources.
+      // The first part is the root, and the others are its inline resources.
       entity(children.get(0), depth + 1);
     } else {
       for (Entity child : children) {
@@ -131,6 +131,7 @@ final class MessageBodyRenderer {
     return text.toString();
   }
 
+  // NOTE: the header names of an attached message are English in every language.
   private void headerBlock(Message message) {
     out.append("<dl class=\"attached-headers\">");
     row("From", addresses(message.getFrom()));

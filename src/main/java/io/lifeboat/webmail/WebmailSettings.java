@@ -58,7 +58,7 @@ public record WebmailSettings(
     return String.join(".", language, dateFormat, timeFormat, font, fontSize);
   }
 
-  /** Reads a cookie value written by {@link #toCookie}; unknown fields fall back to defaults. */
+  /** Reads a cookie value written by {@link #toCookie}. Unknown fields fall back to defaults. */
   static WebmailSettings fromCookie(String value) {
     String[] fields = value == null ? new String[0] : value.split("\\.", -1);
     return new WebmailSettings(
