@@ -409,6 +409,57 @@ class MailboxBrowserTest {
     }
   }
 
+  @Test
+  void otherUsersMessageIsNotFound() throws Exception {
+    long brunoId = users.findByEmail("bruno@" + domain).orElseThrow().id();
+    Path file = Files.createTempFile("lifeboat-mailbox-test", ".eml");
+    Files.write(file, plain("For Bruno only", "Private"));
+    delivery.deliverToInbox(brunoId, UUID.randomUUID().toString(), file);
+    Files.delete(file);
+    long id =
+        jdbc.sql("SELECT MAX(id) FROM mail_message WHERE user_id = :user")
+            .param("user", brunoId)
+            .query(Long.class)
+            .single();
+
+    assertThat(get("/mail/message/" + id + "/eml").statusCode()).isEqualTo(404);
+    assertThat(get("/mail/message/" + id + "/body").statusCode()).isEqualTo(404);
+    browser.get(base() + "/?message=" + id);
+    assertThat(waitFor(By.id("error")).getText())
+        .isEqualTo("This message or folder does not exist anymore.");
+    assertThat(browser.getPageSource()).doesNotContain("For Bruno only");
+  }
+
+  @Test
+  void firstSignInPicksBrowserLanguage() throws IOException {
+    String customer = domain.substring(1, domain.indexOf('.'));
+    String german = activeUser(customer, "dora", "Dora Dean", null, null);
+    String unsupported = activeUser(customer, "emil", "Emil Ernst", null, null);
+    jdbc.sql("UPDATE mail_user SET language = 'fr_FR' WHERE email IN (:a, :b)")
+        .param("a", german)
+        .param("b", unsupported)
+        .update();
+
+    assertThat(folderListIn("de-DE", german)).contains("Posteingang");
+    assertThat(folderListIn("ko-KR", unsupported)).contains("Boîte de réception");
+  }
+
+  /** Signs in with a fresh browser of the given language and returns the folder list text. */
+  private String folderListIn(String language, String address) throws IOException {
+    ChromeDriver other = HeadlessChromium.start(language, 1280, 900);
+    try {
+      other.get(base() + "/login");
+      other.findElement(By.id("email")).sendKeys(address);
+      other.findElement(By.id("password")).sendKeys(PASSWORD);
+      other.findElement(By.cssSelector("button[type=submit]")).click();
+      return new WebDriverWait(other, Duration.ofSeconds(15))
+          .until(d -> d.findElement(By.id("folder-list")))
+          .getText();
+    } finally {
+      other.quit();
+    }
+  }
+
   private byte[] plain(String subject, String body) {
     return ("From: Carla <carla@sender.example>\r\nTo: "
             + email
