@@ -7,8 +7,8 @@
 # Each time is one request's round trip, so server time plus a small client overhead.
 # Results are printed and written to target/webmail-benchmark.txt.
 #
-# Usage: bench/webmail.sh [messages]   (default 100000; seeding runs at about 90 messages per
-# second on a 2-core machine, so 100,000 messages take about 20 minutes)
+# Usage: bench/webmail.sh [messages]   (default 100000). Seeding 100,000 messages took 3 minutes
+# and the 20 searches about 15 minutes on a shared 2-core machine (docs/benchmarks.md).
 set -euo pipefail
 
 MESSAGES=${1:-100000}
