@@ -100,7 +100,24 @@ class CorpusIngestTest extends MailPathTest {
         return reply.startsWith("550 5.6.0 ");
       }
     }
+    if (receivedHeaders(message) > MessageReceiver.MAX_RECEIVED_HEADERS) {
+      return reply.startsWith("554 5.4.6 ");
+    }
     return false;
+  }
+
+  /** Counts the header lines that start with "Received:", up to the first empty line. */
+  private static int receivedHeaders(byte[] message) {
+    String text = new String(message, java.nio.charset.StandardCharsets.ISO_8859_1);
+    int end = text.indexOf("\r\n\r\n");
+    String headers = end < 0 ? text : text.substring(0, end);
+    int count = 0;
+    for (String line : headers.split("\r\n")) {
+      if (line.regionMatches(true, 0, "Received:", 0, "Received:".length())) {
+        count++;
+      }
+    }
+    return count;
   }
 
   private long deliveredCount(Map<String, Sent> accepted) {
