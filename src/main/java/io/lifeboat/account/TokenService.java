@@ -37,7 +37,7 @@ public class TokenService {
   private static final Logger log = LoggerFactory.getLogger(TokenService.class);
   public static final int TOKEN_LENGTH = 32;
 
-  /** The one answer for every token that cannot be used, so that none can be told apart. */
+  /** The one error message for every unusable token, so that no two cases can be distinguished. */
   public static final String INVALID_TOKEN = "invalid or expired token";
 
   private final JdbcClient jdbc;

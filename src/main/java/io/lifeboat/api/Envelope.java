@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The body every API answer starts with: the request id and the time of the answer. */
+/** The start of every API response body: the request id and the time of the response. */
 public final class Envelope {
 
   private Envelope() {}

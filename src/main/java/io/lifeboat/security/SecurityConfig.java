@@ -106,7 +106,7 @@ public class SecurityConfig {
         .requestCache(c -> c.disable());
   }
 
-  /** Writes 401, 403 and 429 answers in the API's error format. */
+  /** Writes 401, 403 and 429 responses in the API's error format. */
   static final class ApiAuthenticationErrors
       implements AuthenticationEntryPoint, AccessDeniedHandler {
     private final ObjectMapper json;

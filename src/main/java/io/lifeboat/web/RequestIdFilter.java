@@ -15,7 +15,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Gives every HTTP request an id before anything else runs. The id is returned in API bodies and
  * the {@code X-Request-Id} header, put into the logging MDC as {@code requestId}, and written to
- * audit entries, so that one id leads from a client's answer to the log and audit.
+ * audit entries, so that one id leads from a client's response to the log and audit.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)

@@ -22,7 +22,7 @@ import org.springframework.security.web.authentication.WebAuthenticationDetails;
 
 /**
  * Webmail login with the corporate address and password. A wrong address and a wrong password get
- * the same answer; only a correct password reveals that access is still closed. Failures are
+ * the same error message. Only a correct password reveals that access is still closed. Failures are
  * throttled per client address and per account.
  */
 public class WebmailAuthenticationProvider implements AuthenticationProvider {
@@ -70,7 +70,7 @@ public class WebmailAuthenticationProvider implements AuthenticationProvider {
     User user = found.get();
     if (!user.access()) {
       log.info(
-          "Webmail login refused, access closed customer={} user={}", user.customerId(), email);
+          "Webmail login rejected, access closed customer={} user={}", user.customerId(), email);
       throw new DisabledException("standby mailbox not open");
     }
     throttle.succeeded(addressKey);
