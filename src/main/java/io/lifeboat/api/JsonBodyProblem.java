@@ -12,8 +12,8 @@ import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
 
 /**
- * Describes why a request body could not be read, in the terms of the JSON the client sent: the
- * field by its path in the document and the JSON type it needs, never a Java class name.
+ * Error messages for request bodies that could not be read. A message names the field by its path
+ * in the JSON document and the expected JSON type, never a Java class.
  */
 final class JsonBodyProblem {
 
@@ -21,6 +21,7 @@ final class JsonBodyProblem {
 
   private JsonBodyProblem() {}
 
+  /** Returns the message for an unreadable body. */
   static String describe(HttpMessageNotReadableException e) {
     JacksonException jackson = find(e, JacksonException.class);
     if (jackson == null) {
@@ -59,7 +60,7 @@ final class JsonBodyProblem {
     return null;
   }
 
-  /** The field's path as a client writes it: {@code users[2].email}. */
+  /** Returns the field's path as a client writes it, such as {@code users[2].email}. */
   static String path(JacksonException e) {
     StringBuilder path = new StringBuilder();
     for (JacksonException.Reference reference : e.getPath()) {
