@@ -376,6 +376,23 @@ public class UserRepository {
         .list();
   }
 
+  /**
+   * Locks the state row of a user whose deletion is due, so that a restore waits until the purge
+   * ends; returns false when the user was restored or purged meanwhile.
+   */
+  public boolean lockDueForPurge(long userId, Instant now) {
+    return jdbc.sql(
+            """
+            SELECT user_id FROM user_state WHERE user_id = :id AND deletion_due <= :now
+               FOR UPDATE
+            """)
+        .param("id", userId)
+        .param("now", Timestamp.from(now))
+        .query(Long.class)
+        .optional()
+        .isPresent();
+  }
+
   /** Deletes a user row for good if its deletion is still due; returns whether it did. */
   public boolean purge(long userId, Instant now) {
     return jdbc.sql(
