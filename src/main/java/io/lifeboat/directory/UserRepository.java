@@ -350,6 +350,28 @@ public class UserRepository {
         > 0;
   }
 
+  /**
+   * Deletes the activation and reset tokens of the users that the bulk deletion tagged {@code ref}
+   * marked, so that a token issued before a deletion does not work again after a restore.
+   */
+  public int deleteTokensOfDeleted(String customerId, String ref) {
+    return jdbc.sql(
+            """
+            DELETE FROM account_token
+             WHERE user_id IN (SELECT user_id FROM user_state
+                                WHERE customer_id = :customer AND change_ref = :ref
+                                  AND deletion_due IS NOT NULL)
+            """)
+        .param("customer", customerId)
+        .param("ref", ref)
+        .update();
+  }
+
+  /** Deletes the activation and reset tokens of one user. */
+  public int deleteTokens(long userId) {
+    return jdbc.sql("DELETE FROM account_token WHERE user_id = :id").param("id", userId).update();
+  }
+
   /** Returns the addresses of the users tagged with {@code ref} by one bulk change. */
   public List<String> emailsChangedBy(String customerId, String ref) {
     return jdbc.sql(

@@ -38,7 +38,8 @@ final class PausingPurger implements MailboxPurger {
     entered.countDown();
     try {
       if (!released.await(30, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("purge of " + user.email() + " timed out waiting for release()");
+        throw new IllegalStateException(
+            "purge of " + user.email() + " timed out waiting for release()");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
