@@ -1,7 +1,7 @@
 #!/bin/sh
 # Unpacks the image tarball that "mvn -Pimage package" wrote into a root file system and starts
 # Lifeboat from it with chroot in new mount and PID namespaces (no container runtime needed),
-# listening on 127.0.0.1 only, then asks /actuator/health. Run as root.
+# listening on 127.0.0.1 only, then requests /actuator/health. Run as root.
 #
 # Usage: verify-image.sh [IMAGE_TAR]   (default target/lifeboat-image.tar)
 set -eu
@@ -49,7 +49,7 @@ done
 kill "$pid" 2>/dev/null || true
 wait "$pid" 2>/dev/null || true
 if [ "$status" -ne 0 ]; then
-  echo "Lifeboat in the image did not answer within 120 s; its log:" >&2
+  echo "Lifeboat in the image did not respond within 120 s; its log:" >&2
   tail -50 "$work/lifeboat.log" >&2
 fi
 exit "$status"

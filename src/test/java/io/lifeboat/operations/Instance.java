@@ -18,8 +18,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * One Lifeboat started in this JVM on a given data folder, random ports and its H2 database, which
- * a test stops and starts again as an operator would restart the service.
+ * One Lifeboat started in this JVM on a given data folder, random ports and its database, which a
+ * test stops and starts again as an operator would restart the service.
  */
 final class Instance implements AutoCloseable {
 
