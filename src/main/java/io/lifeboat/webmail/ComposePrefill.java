@@ -25,7 +25,7 @@ import org.springframework.stereotype.Component;
 class ComposePrefill {
 
   /** An attachment as the compose page lists it. */
-  record AttachmentView(String ref, String name, String size) {}
+  record AttachmentView(String ref, String name, String size, long bytes) {}
 
   private final Mailstore mailstore;
   private final MessageSource messages;
@@ -162,7 +162,10 @@ class ComposePrefill {
           if (info.partPath().equals(path)) {
             views.add(
                 new AttachmentView(
-                    ref, ComposeService.fileName(info.name()), MailboxViews.size(info.size())));
+                    ref,
+                    ComposeService.fileName(info.name()),
+                    MailboxViews.size(info.size()),
+                    info.size()));
           }
         }
       } catch (NotFoundException gone) {
