@@ -27,7 +27,7 @@ final class Recipients {
     if (value == null || value.isBlank()) {
       return result;
     }
-    String text = value.indexOf('"') < 0 ? value.replace(';', ',') : value;
+    String text = semicolonsToCommas(value);
     if (text.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
       throw invalid(field, value.strip());
     }
@@ -53,6 +53,24 @@ final class Recipients {
       }
     }
     return result;
+  }
+
+  /** Replaces semicolons outside quoted display names with commas. */
+  private static String semicolonsToCommas(String value) {
+    StringBuilder text = new StringBuilder(value.length());
+    boolean quoted = false;
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == '\\' && quoted && i + 1 < value.length()) {
+        text.append(c).append(value.charAt(++i));
+        continue;
+      }
+      if (c == '"') {
+        quoted = !quoted;
+      }
+      text.append(c == ';' && !quoted ? ',' : c);
+    }
+    return text.toString();
   }
 
   private static boolean isAscii(String text) {
