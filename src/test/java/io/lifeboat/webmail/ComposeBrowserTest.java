@@ -411,6 +411,57 @@ class ComposeBrowserTest {
   }
 
   @Test
+  void otherFromAddressIsRejected() {
+    browser.get(base() + "/mail/compose");
+    waitFor(By.id("to")).sendKeys("carol@outside.test");
+    Object status =
+        browser.executeAsyncScript(
+            "var done = arguments[0];"
+                + "var data = new FormData(document.getElementById('compose-form'));"
+                + "data.set('from', 'ceo@"
+                + email.substring(email.indexOf('@') + 1)
+                + "');"
+                + "data.set('subject', 'Spoofed');"
+                + "data.set('action', 'send');"
+                + "fetch('/mail/compose', {method: 'POST', body: data}).then(r => done(r.status));");
+    assertThat(((Number) status).intValue()).isEqualTo(403);
+    assertThat(OUTSIDE.received()).noneMatch(r -> r.text().contains("Subject: Spoofed"));
+  }
+
+  @Test
+  void otherUsersAttachmentIsNotTaken() throws Exception {
+    long colleagueId = users.findByEmail(colleague).orElseThrow().id();
+    String raw =
+        "From: x@outside.test\r\nSubject: Private\r\nMIME-Version: 1.0\r\n"
+            + "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\n"
+            + "Content-Type: text/plain\r\n\r\nx\r\n--b\r\n"
+            + "Content-Type: application/pdf\r\n"
+            + "Content-Disposition: attachment; filename=\"salary.pdf\"\r\n\r\nsecret\r\n--b--\r\n";
+    long inbox = mailstore.folder(colleagueId, FolderRole.INBOX).id();
+    long foreign =
+        mailstore.append(
+            colleagueId,
+            inbox,
+            new ByteArrayInputStream(raw.getBytes(StandardCharsets.US_ASCII)),
+            java.util.Set.of());
+
+    String subject = "Borrowed " + UUID.randomUUID();
+    browser.get(base() + "/mail/compose");
+    waitFor(By.id("subject")).sendKeys(subject);
+    browser.executeScript(
+        "var keep = document.createElement('input'); keep.type = 'hidden'; keep.name = 'keep';"
+            + "keep.value = arguments[0]; document.getElementById('compose-form').appendChild(keep);",
+        foreign + ":2");
+    browser.findElement(By.id("save-draft")).click();
+
+    assertThat(waitFor(By.id("error")).getText())
+        .isEqualTo(
+            "An attachment does not exist anymore. Open the draft again from the Drafts folder.");
+    assertThat(browser.getPageSource()).doesNotContain("salary.pdf");
+    assertThat(only(subject, FolderRole.DRAFTS)).isEmpty();
+  }
+
+  @Test
   void sendWithoutCsrfTokenIsRejected() throws Exception {
     String session = browser.manage().getCookieNamed("LIFEBOAT_SESSION").getValue();
     HttpResponse<String> response =
