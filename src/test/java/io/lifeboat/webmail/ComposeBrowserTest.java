@@ -414,18 +414,23 @@ class ComposeBrowserTest {
   void otherFromAddressIsRejected() {
     browser.get(base() + "/mail/compose");
     waitFor(By.id("to")).sendKeys("carol@outside.test");
-    Object status =
-        browser.executeAsyncScript(
-            "var done = arguments[0];"
-                + "var data = new FormData(document.getElementById('compose-form'));"
-                + "data.set('from', 'ceo@"
-                + email.substring(email.indexOf('@') + 1)
-                + "');"
-                + "data.set('subject', 'Spoofed');"
-                + "data.set('action', 'send');"
-                + "fetch('/mail/compose', {method: 'POST', body: data}).then(r => done(r.status));");
-    assertThat(((Number) status).intValue()).isEqualTo(403);
-    assertThat(OUTSIDE.received()).noneMatch(r -> r.text().contains("Subject: Spoofed"));
+    String script =
+        "var done = arguments[1];"
+            + "var data = new FormData(document.getElementById('compose-form'));"
+            + "data.set('from', arguments[0]);"
+            + "data.set('subject', 'Spoofed');"
+            + "data.set('action', 'save');"
+            + "fetch('/mail/compose', {method: 'POST', body: data, redirect: 'manual'})"
+            + ".then(r => done(r.status));";
+    String ceo = "ceo@" + email.substring(email.indexOf('@') + 1);
+    Object rejected = browser.executeAsyncScript(script, ceo);
+    assertThat(((Number) rejected).intValue()).isEqualTo(403);
+    assertThat(only("Spoofed", FolderRole.DRAFTS)).isEmpty();
+
+    // The same request with the user's own address passes, so the 403 came from the From rule.
+    Object accepted = browser.executeAsyncScript(script, email.toUpperCase(java.util.Locale.ROOT));
+    assertThat(((Number) accepted).intValue()).isEqualTo(0);
+    assertThat(only("Spoofed", FolderRole.DRAFTS)).isPresent();
   }
 
   @Test
