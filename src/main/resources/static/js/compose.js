@@ -96,7 +96,7 @@
     error.hidden = false;
     byId('files').value = '';
     byId('files').focus();
-    // The text typed so far is kept as a draft; only the files are left out.
+    // The text typed so far is kept as a draft. Only the files are left out.
     dirty = true;
     autosave();
     return false;

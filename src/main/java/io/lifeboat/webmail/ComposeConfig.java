@@ -14,8 +14,11 @@ class ComposeConfig {
 
   /**
    * Accepts upload requests up to the message size limit plus the form fields. A request near the
-   * limit can still make a message over it once base64-encoded; the compose service checks that and
-   * shows the localized message. Uploads are written to temporary files, not held in memory.
+   * limit can still make a message over it once base64-encoded, so the compose service checks that
+   * and shows the localized message. Uploads are written to temporary files, not held in memory.
+   *
+   * <p>NOTE: the servlet container writes those files unencrypted into its temporary folder and
+   * deletes them when the request ends. Stored drafts and sent mail are encrypted as usual.
    */
   @Bean
   MultipartConfigElement multipartConfigElement(SmtpProperties smtp) {

@@ -30,9 +30,9 @@ import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.support.RequestContextUtils;
 
 /**
- * Writing mail: the compose page for a new message, a reply, a forward or a reopened draft; saving
- * drafts (on request, on upload and automatically from the page script); sending; and address
- * completion from the customer's own address book.
+ * Writing mail. The compose page serves a new message, a reply, a forward or a reopened draft.
+ * Drafts are saved on request, on upload and automatically by the page script. The controller also
+ * sends mail and completes addresses from the customer's own address book.
  */
 @Controller
 class ComposeController {
@@ -152,8 +152,8 @@ class ComposeController {
   }
 
   /**
-   * Saves the draft for the page script, without uploads; answers with the new draft id and the
-   * references of its attachments in form order, or with the localized error.
+   * Saves the draft for the page script, without uploads. Returns the new draft id and the
+   * references of its attachments in form order, or the localized error with status 422.
    */
   @PostMapping("/mail/compose/autosave")
   @ResponseBody
@@ -238,17 +238,17 @@ class ComposeController {
         user.customerId(),
         user.id(),
         invalid.getMessage());
-    ComposeForm shown = form;
+    ComposeForm formToShow = form;
     if (invalid.messageKey().equals("compose.error.tooLarge") && !uploads.isEmpty()) {
       try {
         Composition withoutUploads = compose.composition(user, form, List.of());
-        shown = form.withDraft(compose.saveDraft(user, withoutUploads, form.draft()));
+        formToShow = form.withDraft(compose.saveDraft(user, withoutUploads, form.draft()));
       } catch (ComposeException stillInvalid) {
         log.info("Draft not saved user={}: {}", user.id(), stillInvalid.getMessage());
       }
     }
     model.addAttribute("error", localized(invalid, request));
-    return render(user, settings, shown, model);
+    return render(user, settings, formToShow, model);
   }
 
   private String render(WebmailUser user, WebmailSettings settings, ComposeForm form, Model model) {

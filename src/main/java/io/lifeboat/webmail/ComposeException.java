@@ -2,7 +2,7 @@ package io.lifeboat.webmail;
 
 /**
  * A message that cannot be saved or sent as written. {@code messageKey} and {@code arguments} name
- * the localized text that tells the user what to change; nothing of the draft is lost.
+ * the localized text that shows the user what to change. Nothing of the draft is lost.
  */
 class ComposeException extends Exception {
 

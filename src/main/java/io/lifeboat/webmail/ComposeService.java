@@ -156,7 +156,7 @@ class ComposeService {
 
   /**
    * Sends the composition: queues it without its Bcc header, stores a copy in Sent, removes the
-   * draft and marks the message replied to as answered. Returns the queue id.
+   * draft and, for a reply, sets the ANSWERED flag on the original. Returns the queue id.
    */
   String send(
       WebmailUser user, Composition composition, Long draft, boolean reply, String clientAddress)
@@ -337,9 +337,9 @@ class ComposeService {
     }
     // A long thread keeps its first id and the most recent ones, so the thread root stays known.
     if (ids.size() > MAX_REFERENCES) {
-      List<String> kept = new ArrayList<>(ids.subList(0, 1));
-      kept.addAll(ids.subList(ids.size() - (MAX_REFERENCES - 1), ids.size()));
-      return kept;
+      List<String> shortened = new ArrayList<>(ids.subList(0, 1));
+      shortened.addAll(ids.subList(ids.size() - (MAX_REFERENCES - 1), ids.size()));
+      return shortened;
     }
     return ids;
   }

@@ -44,11 +44,6 @@ record Composition(
     return all;
   }
 
-  Composition withAttachments(List<Attachment> replacement) {
-    return new Composition(
-        to, cc, bcc, subject, body, inReplyTo, references, replacement, original);
-  }
-
   /** Opens the decoded bytes of an attachment; each call starts from the beginning. */
   @FunctionalInterface
   interface Content {

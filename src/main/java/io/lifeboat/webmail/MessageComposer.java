@@ -56,8 +56,8 @@ final class MessageComposer {
   }
 
   /**
-   * Builds the message. With {@code draft} true, it also records the stored message it answers or
-   * forwards in {@link RawParts#ORIGINAL_HEADER}, so that reopening the draft restores it.
+   * Builds the message. With {@code draft} true, it also records the stored message it replies to
+   * or forwards in {@link RawParts#ORIGINAL_HEADER}, so that reopening the draft restores it.
    */
   MimeMessage build(WebmailUser sender, Composition composition, boolean draft)
       throws MessagingException {

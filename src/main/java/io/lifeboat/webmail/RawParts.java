@@ -45,7 +45,7 @@ final class RawParts {
   private RawParts() {}
 
   /**
-   * Returns the decoded content of the part at {@code path}, positioned inside {@code raw}; closing
+   * Returns the decoded content of the part at {@code path}, positioned inside {@code raw}. Closing
    * the returned stream closes {@code raw}. Returns null, after closing {@code raw}, when the
    * message has no such part.
    */

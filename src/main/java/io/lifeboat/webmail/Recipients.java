@@ -16,7 +16,7 @@ final class Recipients {
   /**
    * Parses a comma-separated list such as {@code Anna <anna@example.com>, bob@example.com}. A
    * semicolon also separates addresses, as Outlook users type them. Addresses already in {@code
-   * seen} (lower-cased) are dropped, so a recipient gets one copy; new ones are added to it.
+   * seen} (lower-cased) are dropped, so a recipient gets one copy. New ones are added to it.
    *
    * @param field the form field, {@code to}, {@code cc} or {@code bcc}, for the error message
    * @throws ComposeException naming the first invalid address
