@@ -30,7 +30,10 @@ import java.util.regex.Pattern;
  */
 final class MessageComposer {
 
-  /** Headers that are left out of the copy handed to the delivery queue (RFC 5322, 3.6.3). */
+  /**
+   * Headers left out of the copy handed to the delivery queue: Bcc (RFC 5322, section 3.6.3) and
+   * Content-Length, which is no Internet message header.
+   */
   static final String[] NOT_TRANSMITTED = {"Bcc", "Content-Length"};
 
   private static final Pattern MEDIA_TYPE =

@@ -9,7 +9,7 @@ import java.io.PipedOutputStream;
 /**
  * Turns a message writer into an input stream for {@link io.lifeboat.mailstore.Mailstore#append},
  * so that a composed message is stored without a plain-text copy in memory or on disk. A virtual
- * thread writes into a pipe; when it fails, the reader gets the failure instead of a silently
+ * thread writes into a pipe. When it fails, the reader gets the failure instead of a silently
  * shortened message.
  */
 final class PipedMessage extends PipedInputStream {
