@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Benchmark of sending from the webmail: five sends of one message with an attachment of MB
-# megabytes (default 54, the largest that stays under the 75 MB limit after base64), each one
-# HTTP request over loopback that uploads, builds, queues and stores the Sent copy. Delivery is
-# off. Prints the median time and the peak heap growth, also written to
+# Benchmark of sending from the webmail. It sends one message with an attachment of MB megabytes
+# five times (default 54, the largest that stays under the 75 MB limit after base64). Each send is
+# one HTTP request over loopback that uploads, builds, queues and stores the Sent copy. Delivery
+# is off. Prints the median time and the peak heap growth, also written to
 # target/compose-benchmark.txt. HEAP sets the test JVM's -Xmx (default 256m), so a run that held
 # the attachment in memory several times over would fail.
 #
