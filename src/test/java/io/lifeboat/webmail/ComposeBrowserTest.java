@@ -352,6 +352,24 @@ class ComposeBrowserTest {
   }
 
   @Test
+  void recipientLimitIsEnforced() {
+    StringBuilder many = new StringBuilder();
+    for (int i = 1; i <= 101; i++) {
+      many.append(i == 1 ? "" : ", ").append("r").append(i).append("@outside.test");
+    }
+    String subject = "Crowd " + UUID.randomUUID();
+    browser.get(base() + "/mail/compose");
+    waitFor(By.id("subject")).sendKeys(subject);
+    browser.executeScript("document.getElementById('to').value = arguments[0]", many.toString());
+    browser.findElement(By.id("send")).click();
+
+    assertThat(waitFor(By.id("error")).getText())
+        .isEqualTo("This message has 101 recipients, but at most 100 are allowed. Remove some.");
+    assertThat(browser.findElement(By.id("to")).getDomProperty("value")).isEqualTo(many.toString());
+    assertThat(only(subject, FolderRole.SENT)).isEmpty();
+  }
+
+  @Test
   void leavingPageSavesDraft() {
     String subject = "Leaving " + UUID.randomUUID();
     browser.get(base() + "/mail/compose");
