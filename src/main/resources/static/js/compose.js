@@ -34,14 +34,17 @@
     });
   }
 
-  function autosave() {
+  // With keepalive, the request outlives the page when it is closed, and its response still
+  // updates the page when the user only switched tabs. Browsers limit keepalive bodies to 64 KB,
+  // so a longer text is saved by the timer and the Save draft button only.
+  function autosave(keepalive) {
     if (!dirty || submitting || saving) {
       return saving || Promise.resolve();
     }
     dirty = false;
     var status = byId('autosave-status');
     saving = fetch(form.getAttribute('data-autosave-url'), {
-      method: 'POST', body: draftData(), credentials: 'same-origin',
+      method: 'POST', body: draftData(), credentials: 'same-origin', keepalive: keepalive === true,
       headers: {'Accept': 'application/json'}
     }).then(function (response) {
       return response.json().then(function (result) {
@@ -63,10 +66,7 @@
   }
 
   function saveOnLeave() {
-    if (dirty && !submitting && navigator.sendBeacon) {
-      navigator.sendBeacon(form.getAttribute('data-autosave-url'), draftData());
-      dirty = false;
-    }
+    autosave(true);
   }
 
   function existingBytes() {
@@ -98,7 +98,7 @@
     byId('files').focus();
     // The text typed so far is kept as a draft. Only the files are left out.
     dirty = true;
-    autosave();
+    autosave(false);
     return false;
   }
 
@@ -232,7 +232,9 @@
       }
       submitting = true;
     });
-    window.setInterval(autosave, AUTOSAVE_MS);
+    window.setInterval(function () {
+      autosave(false);
+    }, AUTOSAVE_MS);
     window.addEventListener('pagehide', saveOnLeave);
     document.addEventListener('visibilitychange', function () {
       if (document.visibilityState === 'hidden') {

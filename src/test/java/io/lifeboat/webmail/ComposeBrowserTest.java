@@ -377,6 +377,12 @@ class ComposeBrowserTest {
     browser.findElement(By.id("back")).click();
     waitFor(By.id("folder-list"));
     await("draft saved on leaving", () -> only(subject, FolderRole.DRAFTS).isPresent());
+    long drafts = mailstore.folder(userId, FolderRole.DRAFTS).id();
+    long copies =
+        mailstore.messages(userId, drafts, 0, 200).messages().stream()
+            .filter(m -> subject.equals(m.metadata().subject()))
+            .count();
+    assertThat(copies).isEqualTo(1);
   }
 
   @Test
