@@ -35,8 +35,7 @@
   }
 
   // With keepalive, the request outlives the page when it is closed, and its response still
-  // updates the page when the user only switched tabs. Browsers limit keepalive bodies to 64 KB,
-  // so a longer text is saved by the timer and the Save draft button only.
+  // updates the page when the user only switched tabs.
   function autosave(keepalive) {
     if (!dirty || submitting || saving) {
       return saving || Promise.resolve();
@@ -65,8 +64,18 @@
     return saving;
   }
 
+  // The Fetch standard fails keepalive requests whose bodies add up to more than 64 KiB. A longer
+  // draft is therefore saved without keepalive. That save survives a tab switch but may be
+  // cancelled when the page closes, so only the changes since the last timed save can be lost.
+  var KEEPALIVE_MAX_CHARS = 15000;
+
   function saveOnLeave() {
-    autosave(true);
+    var chars = 0;
+    ['to', 'cc', 'bcc', 'subject', 'body'].forEach(function (id) {
+      chars += byId(id).value.length;
+    });
+    // A character takes up to 4 bytes in UTF-8.
+    autosave(chars <= KEEPALIVE_MAX_CHARS);
   }
 
   function existingBytes() {
