@@ -18,10 +18,11 @@ public class FolderRepository {
   /** A folder row with its counts; {@code name} is the ciphertext of a custom folder's name. */
   public record Row(long id, FolderRole role, byte[] name, long total, long unread) {}
 
+  // An empty folder joins one row of nulls, so unread counts only rows whose seen is false.
   private static final String SELECT_WITH_COUNTS =
       """
       SELECT f.id, f.role, f.name_encrypted, COUNT(m.id) AS total,
-             COALESCE(SUM(CASE WHEN m.seen THEN 0 ELSE 1 END), 0) AS unread
+             COUNT(CASE WHEN m.seen = FALSE THEN 1 END) AS unread
         FROM mail_folder f LEFT JOIN mail_message m ON m.folder_id = f.id
       """;
 

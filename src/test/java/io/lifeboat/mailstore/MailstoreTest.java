@@ -181,6 +181,18 @@ class MailstoreTest extends MailstoreTestSupport {
   }
 
   @Test
+  void emptyFoldersCountNothingUnread() {
+    long user = newUser("empty-counts");
+    long drafts = mailstore.folder(user, FolderRole.DRAFTS).id();
+
+    for (MailFolder folder : mailstore.folders(user)) {
+      assertEquals(0, folder.total(), folder.name() + " total");
+      assertEquals(0, folder.unread(), folder.name() + " unread");
+    }
+    assertEquals(0, mailstore.folder(user, drafts).unread());
+  }
+
+  @Test
   void customFolderNamesAreValidated() {
     long user = newUser("names");
     mailstore.createFolder(user, "Receipts");
