@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import org.apache.james.mime4j.MimeIOException;
 import org.apache.james.mime4j.dom.Body;
 import org.apache.james.mime4j.dom.Message;
 import org.apache.james.mime4j.dom.SingleBody;
@@ -75,12 +76,19 @@ class MessageContentController {
     WebmailSettings settings = preferences.apply(user, request, response);
     mailstore.message(user.id(), id);
     String partUrl = request.getContextPath() + "/mail/message/" + id + "/cid/";
+    Locale locale = RequestContextUtils.getLocale(request);
     MessageBodyRenderer.Rendered rendered;
     try (InputStream raw = mailstore.openRaw(user.id(), id);
         MimeTree tree = MimeTree.parse(raw)) {
       rendered = MessageBodyRenderer.render(tree.message(), partUrl, remote);
+    } catch (MimeIOException overLimit) {
+      // Apache mime4j's limits (512 parts by default) stop hostile structures, and the mailstore
+      // stores such a message unparsed, so the frame shows a notice that points to the .eml.
+      log.warn(
+          "Message body not shown user={} message={}: {}", user.id(), id, overLimit.getMessage());
+      String notice = HtmlUtils.htmlEscape(text("read.malformed", locale));
+      rendered = new MessageBodyRenderer.Rendered("<p id=\"malformed\">" + notice + "</p>", 0);
     }
-    Locale locale = RequestContextUtils.getLocale(request);
     StringBuilder page = new StringBuilder(rendered.html().length() + 1024);
     page.append("<!DOCTYPE html><html lang=\"")
         .append(HtmlUtils.htmlEscape(locale.toLanguageTag()))

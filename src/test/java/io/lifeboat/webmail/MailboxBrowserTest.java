@@ -410,6 +410,28 @@ class MailboxBrowserTest {
   }
 
   @Test
+  void messageOverPartLimitShowsNotice() throws Exception {
+    StringBuilder raw =
+        new StringBuilder(
+            "From: Carla <carla@sender.example>\r\nSubject: Many parts\r\n"
+                + "Content-Type: multipart/mixed; boundary=b\r\n\r\n");
+    for (int i = 0; i < 600; i++) {
+      raw.append("--b\r\nContent-Type: text/plain\r\n\r\npart ").append(i).append("\r\n");
+    }
+    raw.append("--b--\r\n");
+    long id = deliver(raw.toString().getBytes(StandardCharsets.US_ASCII));
+
+    HttpResponse<byte[]> body = get("/mail/message/" + id + "/body");
+    assertThat(body.statusCode()).isEqualTo(200);
+    assertThat(new String(body.body(), StandardCharsets.UTF_8))
+        .contains("id=\"malformed\"")
+        .contains("download the .eml file");
+    assertThat(body.headers().firstValue("Content-Security-Policy").orElseThrow())
+        .contains("default-src 'none'");
+    assertThat(get("/mail/message/" + id + "/eml").statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void otherUsersMessageIsNotFound() throws Exception {
     long brunoId = users.findByEmail("bruno@" + domain).orElseThrow().id();
     Path file = Files.createTempFile("lifeboat-mailbox-test", ".eml");
