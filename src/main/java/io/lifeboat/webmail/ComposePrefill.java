@@ -14,6 +14,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.apache.james.mime4j.MimeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.MessageSource;
 import org.springframework.stereotype.Component;
 
@@ -23,6 +26,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class ComposePrefill {
+
+  private static final Logger log = LoggerFactory.getLogger(ComposePrefill.class);
 
   /** An attachment as the compose page lists it. */
   record AttachmentView(String ref, String name, String size, long bytes) {}
@@ -62,8 +67,7 @@ class ComposePrefill {
       references.add(metadata.messageId());
     }
 
-    String text =
-        RawParts.readText(mailstore.openRaw(user.id(), id), ComposeService.MAX_TEXT_CHARS).text();
+    String text = originalText(user, id);
     String sender = MailboxViews.addresses(metadata.from());
     String intro =
         messages.getMessage(
@@ -84,13 +88,29 @@ class ComposePrefill {
         String.join(" ", references));
   }
 
+  /**
+   * Reads the text to quote from a stored message. A message over the MIME parser's limits has no
+   * text to quote, so the reply or forward opens without it instead of failing.
+   */
+  private String originalText(WebmailUser user, long id) throws IOException {
+    try {
+      return RawParts.readText(mailstore.openRaw(user.id(), id), ComposeService.MAX_TEXT_CHARS)
+          .text();
+    } catch (IOException e) {
+      if (!(e.getCause() instanceof MimeException)) {
+        throw e;
+      }
+      log.warn("Original text not quoted user={} message={}: {}", user.id(), id, e.getMessage());
+      return "";
+    }
+  }
+
   /** Returns a forward with the original's header block, text and attachments. */
   ComposeForm forward(WebmailUser user, long id, MailboxViews views, Locale locale)
       throws IOException {
     StoredMessage original = mailstore.message(user.id(), id);
     MessageMetadata metadata = original.metadata();
-    String text =
-        RawParts.readText(mailstore.openRaw(user.id(), id), ComposeService.MAX_TEXT_CHARS).text();
+    String text = originalText(user, id);
     StringBuilder body = new StringBuilder("\n\n");
     body.append("-------- ")
         .append(messages.getMessage("compose.forwarded", null, locale))

@@ -411,15 +411,7 @@ class MailboxBrowserTest {
 
   @Test
   void messageOverPartLimitShowsNotice() throws Exception {
-    StringBuilder raw =
-        new StringBuilder(
-            "From: Carla <carla@sender.example>\r\nSubject: Many parts\r\n"
-                + "Content-Type: multipart/mixed; boundary=b\r\n\r\n");
-    for (int i = 0; i < 600; i++) {
-      raw.append("--b\r\nContent-Type: text/plain\r\n\r\npart ").append(i).append("\r\n");
-    }
-    raw.append("--b--\r\n");
-    long id = deliver(raw.toString().getBytes(StandardCharsets.US_ASCII));
+    long id = deliver(overPartLimit());
 
     HttpResponse<byte[]> body = get("/mail/message/" + id + "/body");
     assertThat(body.statusCode()).isEqualTo(200);
@@ -429,6 +421,32 @@ class MailboxBrowserTest {
     assertThat(body.headers().firstValue("Content-Security-Policy").orElseThrow())
         .contains("default-src 'none'");
     assertThat(get("/mail/message/" + id + "/eml").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void replyToMessageOverPartLimitOpens() throws Exception {
+    long id = deliver(overPartLimit());
+
+    for (String action : List.of("reply", "replyAll", "forward")) {
+      HttpResponse<byte[]> page = get("/mail/compose?" + action + "=" + id);
+      assertThat(page.statusCode()).as(action).isEqualTo(200);
+      assertThat(new String(page.body(), StandardCharsets.UTF_8)).as(action).contains("Many parts");
+    }
+  }
+
+  /** Builds a message with 600 parts and no text part, over the parser's default limit of 512. */
+  private static byte[] overPartLimit() {
+    StringBuilder raw =
+        new StringBuilder(
+            "From: Carla <carla@sender.example>\r\nSubject: Many parts\r\n"
+                + "Content-Type: multipart/mixed; boundary=b\r\n\r\n");
+    for (int i = 0; i < 600; i++) {
+      raw.append("--b\r\nContent-Type: application/octet-stream\r\n\r\npart ")
+          .append(i)
+          .append("\r\n");
+    }
+    raw.append("--b--\r\n");
+    return raw.toString().getBytes(StandardCharsets.US_ASCII);
   }
 
   @Test
