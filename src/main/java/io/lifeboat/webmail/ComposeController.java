@@ -39,6 +39,11 @@ class ComposeController {
 
   private static final Logger log = LoggerFactory.getLogger(ComposeController.class);
 
+  /** Longest path that RFC 5321, section 4.5.3.1.3, allows: 256 octets. */
+  private static final int MAX_LOGGED_ADDRESS = 256;
+
+  private static final int MAX_LOGGED_ERROR = 1000;
+
   /** Suggestions returned by the address completion. */
   static final int MAX_SUGGESTIONS = 10;
 
@@ -213,11 +218,32 @@ class ComposeController {
           "Rejected sender address customer={} user={} from=<{}>",
           user.customerId(),
           user.id(),
-          from.strip());
+          forLog(from.strip(), MAX_LOGGED_ADDRESS));
       throw new ResponseStatusException(
           HttpStatus.FORBIDDEN,
           "sender address " + from.strip() + " is not yours; mail is sent from " + user.email());
     }
+  }
+
+  /**
+   * Escapes line breaks and other control characters, so that a value from the request cannot start
+   * a forged log line, and cuts it to {@code maxChars} characters.
+   */
+  private static String forLog(String value, int maxChars) {
+    String cut = value.length() > maxChars ? value.substring(0, maxChars) : value;
+    StringBuilder escaped = new StringBuilder(cut.length() + 16);
+    for (char c : cut.toCharArray()) {
+      if (c == '\r') {
+        escaped.append("\\r");
+      } else if (c == '\n') {
+        escaped.append("\\n");
+      } else if (Character.isISOControl(c)) {
+        escaped.append(String.format("\\u%04x", (int) c));
+      } else {
+        escaped.append(c);
+      }
+    }
+    return cut.length() < value.length() ? escaped.append("...").toString() : escaped.toString();
   }
 
   /**
@@ -237,14 +263,17 @@ class ComposeController {
         "Rejected compose request customer={} user={}: {}",
         user.customerId(),
         user.id(),
-        invalid.getMessage());
+        forLog(invalid.getMessage(), MAX_LOGGED_ERROR));
     ComposeForm formToShow = form;
     if (invalid.messageKey().equals("compose.error.tooLarge") && !uploads.isEmpty()) {
       try {
         Composition withoutUploads = compose.composition(user, form, List.of());
         formToShow = form.withDraft(compose.saveDraft(user, withoutUploads, form.draft()));
       } catch (ComposeException stillInvalid) {
-        log.info("Draft not saved user={}: {}", user.id(), stillInvalid.getMessage());
+        log.info(
+            "Draft not saved user={}: {}",
+            user.id(),
+            forLog(stillInvalid.getMessage(), MAX_LOGGED_ERROR));
       }
     }
     model.addAttribute("error", localized(invalid, request));
