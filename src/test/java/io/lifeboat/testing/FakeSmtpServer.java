@@ -45,9 +45,18 @@ public class FakeSmtpServer implements AutoCloseable {
   private volatile Mode mode = Mode.ACCEPT;
   private volatile Duration stall = Duration.ofSeconds(10);
 
+  /** Starts on a free port of 127.0.0.1. */
   public FakeSmtpServer() {
+    this(0);
+  }
+
+  /**
+   * Starts on {@code port} of 127.0.0.1, so that a test can stop the server and start another one
+   * where Lifeboat expects it.
+   */
+  public FakeSmtpServer(int port) {
     server =
-        SMTPServer.port(0)
+        SMTPServer.port(port)
             .bindAddress(java.net.InetAddress.getLoopbackAddress())
             .hostName("primary.test")
             .messageHandlerFactory(context -> new Handler())
