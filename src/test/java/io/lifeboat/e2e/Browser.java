@@ -30,14 +30,17 @@ public final class Browser implements AutoCloseable {
     return driver;
   }
 
-  /** Sets a password on an activation link and returns the heading of the page that follows. */
+  /**
+   * Sets a password on an activation link and returns the heading of the confirmation page, which
+   * is in the user's language.
+   */
   public String activate(String url, String email, String password) {
     driver.get(url);
     driver.findElement(By.id("email")).sendKeys(email);
     driver.findElement(By.id("password")).sendKeys(password);
     driver.findElement(By.id("confirm")).sendKeys(password);
     driver.findElement(By.cssSelector("button[type=submit]")).click();
-    return waitFor(By.tagName("h1"), h -> h.getText().contains("activated")).getText();
+    return waitFor(By.id("done"), h -> true).getText();
   }
 
   /**

@@ -79,8 +79,7 @@ public final class LifeboatApi {
     if (login != null) {
       request.header(
           "Authorization",
-          "Basic "
-              + Base64.getEncoder().encodeToString(login.getBytes(StandardCharsets.UTF_8)));
+          "Basic " + Base64.getEncoder().encodeToString(login.getBytes(StandardCharsets.UTF_8)));
     }
     if (body == null) {
       request.method(method, BodyPublishers.noBody());
@@ -91,16 +90,16 @@ public final class LifeboatApi {
     }
     try {
       HttpResponse<String> response = http.send(request.build(), BodyHandlers.ofString());
-      return new Answer(
-          response.statusCode(), parse(response.body()), response.headers().map());
+      return new Answer(response.statusCode(), parse(response.body()), response.headers().map());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted during " + method + " " + path, e);
     }
   }
 
+  /** Parses a JSON object, such as a sync report read over SFTP; empty for a blank body. */
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> parse(String body) {
+  public static Map<String, Object> parse(String body) {
     if (body == null || body.isBlank()) {
       return Map.of();
     }

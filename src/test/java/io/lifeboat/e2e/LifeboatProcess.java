@@ -50,8 +50,8 @@ public final class LifeboatProcess implements AutoCloseable {
 
   /**
    * Prepares a child on free loopback ports. {@code settings} are Spring properties passed as
-   * {@code --key=value} arguments after the ones this class sets, so they can override them;
-   * {@code environment} is added to the child's environment, for secrets.
+   * {@code --key=value} arguments after the ones this class sets, so they can override them; {@code
+   * environment} is added to the child's environment, for secrets.
    */
   public LifeboatProcess(
       Path jar,
@@ -86,7 +86,10 @@ public final class LifeboatProcess implements AutoCloseable {
     return "http://127.0.0.1:" + httpPort;
   }
 
-  /** Starts the jar and waits until {@code /actuator/health} reports UP. */
+  /**
+   * Starts the jar and waits until the application has started (its log says so, which happens
+   * after the SMTP and SFTP listeners are bound) and {@code /actuator/health} reports UP.
+   */
   public void start() throws IOException, InterruptedException {
     if (process != null && process.isAlive()) {
       throw new IllegalStateException("Lifeboat is already running, pid " + process.pid());
@@ -156,6 +159,10 @@ public final class LifeboatProcess implements AutoCloseable {
         throw new AssertionError(
             "Lifeboat exited with code " + process.exitValue() + " during start:\n" + tail(60));
       }
+      if (output.stream().noneMatch(line -> line.contains("Started LifeboatApplication"))) {
+        TimeUnit.MILLISECONDS.sleep(250);
+        continue;
+      }
       try {
         HttpResponse<String> response = http.send(health, HttpResponse.BodyHandlers.ofString());
         last = response.statusCode() + " " + response.body();
@@ -171,9 +178,13 @@ public final class LifeboatProcess implements AutoCloseable {
         "Lifeboat not healthy after " + START_TIMEOUT + " (last: " + last + "):\n" + tail(60));
   }
 
-  /** Stops the child with SIGTERM, as a service manager would, and waits for it to exit. */
+  /**
+   * Stops the child with SIGTERM, as a service manager would, waits for it to exit and returns its
+   * exit code. It signals through the {@link ProcessHandle}, because {@link Process#destroy()} also
+   * closes the pipe of the child's output, which would lose the shutdown's log lines.
+   */
   public int stop() throws InterruptedException {
-    process.destroy();
+    process.toHandle().destroy();
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
       throw new AssertionError("Lifeboat did not stop within 60 s of SIGTERM:\n" + tail(40));
@@ -216,7 +227,7 @@ public final class LifeboatProcess implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     if (isRunning()) {
-      process.destroy();
+      process.toHandle().destroy();
       if (!process.waitFor(60, TimeUnit.SECONDS)) {
         process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
       }

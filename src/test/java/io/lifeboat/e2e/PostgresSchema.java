@@ -32,7 +32,9 @@ public final class PostgresSchema implements AutoCloseable {
     this.name = name;
   }
 
-  /** Creates a schema named {@code prefix_<random>}; skips the caller when the variables are unset. */
+  /**
+   * Creates a schema named {@code prefix_<random>}; skips the caller when the variables are unset.
+   */
   public static PostgresSchema create(String prefix) throws SQLException {
     String url = System.getenv(URL);
     String user = System.getenv(USER);

@@ -18,11 +18,7 @@ public final class StopAfterFailedStep implements TestWatcher, ExecutionConditio
 
   @Override
   public void testFailed(ExtensionContext context, Throwable cause) {
-    context
-        .getParent()
-        .orElseThrow()
-        .getStore(NAMESPACE)
-        .put(FAILED, context.getDisplayName());
+    context.getParent().orElseThrow().getStore(NAMESPACE).put(FAILED, context.getDisplayName());
   }
 
   @Override
@@ -30,8 +26,7 @@ public final class StopAfterFailedStep implements TestWatcher, ExecutionConditio
     if (context.getTestMethod().isEmpty()) {
       return ConditionEvaluationResult.enabled("not a step");
     }
-    String failed =
-        context.getParent().orElseThrow().getStore(NAMESPACE).get(FAILED, String.class);
+    String failed = context.getParent().orElseThrow().getStore(NAMESPACE).get(FAILED, String.class);
     return failed == null
         ? ConditionEvaluationResult.enabled("no earlier step failed")
         : ConditionEvaluationResult.disabled("skipped because step " + failed + " failed");
