@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -109,6 +110,53 @@ public final class Browser implements AutoCloseable {
 
   /** The reading pane of one message. */
   public record Reading(String subject, String from, String body) {}
+
+  /** The compose page's prefilled To and Subject. */
+  public record Compose(String to, String subject) {}
+
+  /** Returns whether the reading pane offers Reply, which builds without compose do not. */
+  public boolean offersReply(long messageId) {
+    driver.get(baseUrl + "/?message=" + messageId);
+    waitFor(By.id("message-subject"), e -> true);
+    return !driver.findElements(By.id("reply")).isEmpty();
+  }
+
+  /** Opens a message, presses Reply and returns the prefilled compose page. */
+  public Compose reply(long messageId) {
+    return startCompose(messageId, "reply");
+  }
+
+  /** Opens a message, presses Forward and returns the prefilled compose page. */
+  public Compose forward(long messageId) {
+    return startCompose(messageId, "forward");
+  }
+
+  private Compose startCompose(long messageId, String button) {
+    driver.get(baseUrl + "/?message=" + messageId);
+    waitFor(By.id(button), e -> true).click();
+    waitFor(By.id("compose-form"), e -> true);
+    return new Compose(
+        driver.findElement(By.id("to")).getDomProperty("value"),
+        driver.findElement(By.id("subject")).getDomProperty("value"));
+  }
+
+  /** Adds {@code to} to the open compose page's To field, then sends as {@link #send}. */
+  public void sendTo(String to, String text) {
+    driver.findElement(By.id("to")).sendKeys(to);
+    send(text);
+  }
+
+  /**
+   * Types {@code text} at the start of the open compose page's message, above any quoted text,
+   * presses Send and waits for the mailbox's notice.
+   */
+  public void send(String text) {
+    WebElement body = driver.findElement(By.id("body"));
+    body.sendKeys(Keys.chord(Keys.CONTROL, Keys.HOME));
+    body.sendKeys(text);
+    driver.findElement(By.id("send")).click();
+    waitFor(By.id("notice"), e -> true);
+  }
 
   /** Signs out with the mailbox's Sign out button. */
   public void logOut() {

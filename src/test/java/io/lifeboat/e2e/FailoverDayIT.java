@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -67,6 +68,7 @@ class FailoverDayIT {
   private String credentialUser;
   private final Map<String, String> tokens = new LinkedHashMap<>();
   private final List<String> erinSubjects = new ArrayList<>();
+  private String erinFirstMessageId;
 
   @BeforeAll
   void startLifeboat() throws Exception {
@@ -116,7 +118,7 @@ class FailoverDayIT {
   }
 
   @Test
-  @Order(1)
+  @Order(10)
   void operatorCreatesCustomerWithTwoDomains() throws IOException {
     Map<String, Object> customer = new LinkedHashMap<>();
     customer.put("name", "Example Ltd");
@@ -151,7 +153,7 @@ class FailoverDayIT {
   }
 
   @Test
-  @Order(2)
+  @Order(20)
   void customerSyncsFiftyUsersOverSftp() throws Exception {
     Map<String, Object> report;
     try (SftpDrop drop = new SftpDrop(lifeboat.sftpPort, CUSTOMER, SFTP_PASSWORD)) {
@@ -184,7 +186,7 @@ class FailoverDayIT {
   }
 
   @Test
-  @Order(3)
+  @Order(30)
   void threeUsersActivateInBrowser() throws IOException {
     Map<String, String> confirmations =
         Map.of(
@@ -208,7 +210,7 @@ class FailoverDayIT {
   }
 
   @Test
-  @Order(4)
+  @Order(40)
   void customerSwitchesFailoverAndAccessForEmea() throws IOException {
     Answer failover = customerApi("PUT", "/failover?group=emea", null);
     assertThat(failover.status()).as("failover on: %s", failover).isEqualTo(200);
@@ -225,12 +227,13 @@ class FailoverDayIT {
   }
 
   @Test
-  @Order(5)
+  @Order(50)
   void outsideSenderMailsEmeaAndApacUser() throws Exception {
     OutsideSender outside = new OutsideSender(lifeboat.smtpPort);
     String toErin = subject("Delivery schedule for Erin");
     String toArjun = subject("Delivery schedule for Arjun");
-    assertThat(outside.send(OUTSIDE, ERIN, toErin, "Erin, the trucks leave at six.")).isNotBlank();
+    erinFirstMessageId = outside.send(OUTSIDE, ERIN, toErin, "Erin, the trucks leave at six.");
+    assertThat(erinFirstMessageId).isNotBlank();
     assertThat(outside.send(OUTSIDE, ARJUN, toArjun, "Arjun, the ship leaves at noon."))
         .isNotBlank();
     erinSubjects.add(toErin);
@@ -243,7 +246,7 @@ class FailoverDayIT {
   }
 
   @Test
-  @Order(6)
+  @Order(60)
   void emeaUserReadsMailInWebmail() {
     assertThat(erinBrowser.logIn(ERIN, USER_PASSWORD)).isEmpty();
     long id = erinBrowser.awaitMessage(erinSubjects.get(0), MAIL_WAIT);
@@ -266,7 +269,7 @@ class FailoverDayIT {
   }
 
   @Test
-  @Order(7)
+  @Order(80)
   void restartLosesNoMailAndKeepsSessions() throws Exception {
     // The primary server defers mail for a while, so Arjun's copies are still in the queue when
     // the process stops.
@@ -302,7 +305,7 @@ class FailoverDayIT {
   }
 
   @Test
-  @Order(8)
+  @Order(90)
   void failoverOffSendsNewMailToPrimary() throws Exception {
     Answer off = customerApi("DELETE", "/failover?group=emea", null);
     assertThat(off.status()).as("failover off: %s", off).isEqualTo(200);
@@ -320,7 +323,7 @@ class FailoverDayIT {
   }
 
   @Test
-  @Order(9)
+  @Order(110)
   void primaryDownQueuesMailUntilItReturns() throws Exception {
     primary.close();
     String queued = subject("While the primary is down");
@@ -354,7 +357,7 @@ class FailoverDayIT {
   }
 
   @Test
-  @Order(10)
+  @Order(120)
   void accessOffEndsSessionAndRefusesLogin() throws IOException {
     Answer off = customerApi("DELETE", "/access?group=emea", null);
     assertThat(off.status()).as("access off: %s", off).isEqualTo(200);
@@ -366,7 +369,7 @@ class FailoverDayIT {
   }
 
   @Test
-  @Order(11)
+  @Order(130)
   void fileDeletingMostUsersIsRejected() throws Exception {
     Map<String, Object> report;
     try (SftpDrop drop = new SftpDrop(lifeboat.sftpPort, CUSTOMER, SFTP_PASSWORD)) {
@@ -387,7 +390,7 @@ class FailoverDayIT {
   }
 
   @Test
-  @Order(12)
+  @Order(140)
   void auditLogNamesActorOfEveryStep() throws IOException {
     Answer audit = api.operator("GET", "/customers/" + CUSTOMER + "/audit?size=1000", null);
     assertThat(audit.status()).isEqualTo(200);
@@ -415,6 +418,55 @@ class FailoverDayIT {
         .doesNotContain(SFTP_PASSWORD)
         .doesNotContain(USER_PASSWORD)
         .doesNotContain(credential.substring(credential.indexOf(':') + 1));
+  }
+
+  // Replying and forwarding use the webmail's compose page.
+
+  @Test
+  @Order(70)
+  void emeaUserRepliesAndReplyReachesOutside() {
+    erinBrowser.openInbox();
+    long id = erinBrowser.awaitMessage(erinSubjects.get(0), MAIL_WAIT);
+    assumeComposeBuilt(id);
+    Browser.Compose reply = erinBrowser.reply(id);
+    assertThat(reply.to()).contains(OUTSIDE);
+    assertThat(reply.subject()).isEqualTo("Re: " + erinSubjects.get(0));
+    erinBrowser.send("Six is fine, thank you.\n\n");
+
+    FakeSmtpServer.Received sent = awaitAt(smarthost, "Re: " + erinSubjects.get(0));
+    assertThat(sent.recipients()).containsExactly(OUTSIDE);
+    assertThat(sent.sender()).isEqualTo(ERIN);
+    assertThat(sent.text())
+        .contains("Six is fine, thank you.")
+        .contains("In-Reply-To: " + erinFirstMessageId);
+    assertThat(primary.received()).noneMatch(r -> r.recipients().contains(OUTSIDE));
+  }
+
+  @Test
+  @Order(100)
+  void emeaUserForwardsOutageMailToOwnAddress() {
+    assertThat(erinBrowser.openInbox()).isEmpty();
+    long id = erinBrowser.awaitMessage(erinSubjects.get(1), MAIL_WAIT);
+    assumeComposeBuilt(id);
+    Browser.Compose forward = erinBrowser.forward(id);
+    assertThat(forward.subject()).isEqualTo("Fwd: " + erinSubjects.get(1));
+    erinBrowser.sendTo(ERIN, "From the outage, for the archive.\n\n");
+
+    // Failover is off, so mail to Erin's own address goes to the primary server.
+    FakeSmtpServer.Received forwarded = awaitAt(primary, "Fwd: " + erinSubjects.get(1));
+    assertThat(forwarded.recipients()).containsExactly(ERIN);
+    assertThat(forwarded.sender()).isEqualTo(ERIN);
+    assertThat(forwarded.text())
+        .contains("From the outage, for the archive.")
+        .contains("For Erin, number 1");
+  }
+
+  // TODO: remove this skip once the compose page is on main; until then a build without it
+  // skips steps 7 and 9 of the story instead of failing them.
+  private void assumeComposeBuilt(long messageId) {
+    Assumptions.assumeTrue(
+        erinBrowser.offersReply(messageId),
+        "skipped: this build of the webmail has no Reply button, so no compose page");
   }
 
   // Helpers.

@@ -97,7 +97,13 @@ public final class LifeboatProcess implements AutoCloseable {
     starts++;
     output = new CopyOnWriteArrayList<>();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-jar", jar.toString()));
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx512m"));
+    // Extra JVM options for the child, for example to debug it: -Dlifeboat.e2e.jvm-options="...".
+    String extra = System.getProperty("lifeboat.e2e.jvm-options", "").trim();
+    if (!extra.isEmpty()) {
+      command.addAll(List.of(extra.split("\\s+")));
+    }
+    command.addAll(List.of("-jar", jar.toString()));
     for (Map.Entry<String, String> setting : arguments().entrySet()) {
       command.add("--" + setting.getKey() + "=" + setting.getValue());
     }
