@@ -27,8 +27,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * A day of failover, told from outside against the packaged jar on PostgreSQL: the operator sets up
- * a customer, the customer syncs 50 users over SFTP, users activate in Chromium, an outage is
+ * A day of failover, played from outside against the packaged jar on PostgreSQL: the operator sets
+ * up a customer, the customer syncs 50 users over SFTP, users activate in Chromium, an outage is
  * switched on for the group {@code emea}, mail flows in from an outside sender and is read in the
  * webmail, the process restarts, the primary server fails and returns, routing and access are
  * switched back, a file that would delete most users is rejected, and the audit log names the actor
@@ -203,7 +203,7 @@ class FailoverDayIT {
       assertThat(read.map("user").get("access")).as("%s access", user).isEqualTo(false);
     }
 
-    // Activated, but access is still closed, so the webmail refuses the login.
+    // Activated, but access is still closed, so the webmail rejects the login.
     erinBrowser = new Browser(lifeboat.baseUrl());
     assertThat(erinBrowser.logIn(ERIN, USER_PASSWORD))
         .hasValue("Your standby mailbox is not open yet. Ask your administrator.");
@@ -358,7 +358,7 @@ class FailoverDayIT {
 
   @Test
   @Order(120)
-  void accessOffEndsSessionAndRefusesLogin() throws IOException {
+  void accessOffEndsSessionAndRejectsLogin() throws IOException {
     Answer off = customerApi("DELETE", "/access?group=emea", null);
     assertThat(off.status()).as("access off: %s", off).isEqualTo(200);
     assertThat(off.body().get("affectedUsers")).isEqualTo(25);
@@ -444,7 +444,7 @@ class FailoverDayIT {
 
   @Test
   @Order(100)
-  void emeaUserForwardsOutageMailToOwnAddress() {
+  void forwardedOutageMailReachesPrimary() {
     assertThat(erinBrowser.openInbox()).isEmpty();
     long id = erinBrowser.awaitMessage(erinSubjects.get(1), MAIL_WAIT);
     assumeComposeBuilt(id);
@@ -461,8 +461,8 @@ class FailoverDayIT {
         .contains("For Erin, number 1");
   }
 
-  // TODO: remove this skip once the compose page is on main; until then a build without it
-  // skips steps 7 and 9 of the story instead of failing them.
+  // TODO: remove this skip once the compose page is on main. Until then, a build without it
+  // skips the reply and forward steps instead of failing them.
   private void assumeComposeBuilt(long messageId) {
     Assumptions.assumeTrue(
         erinBrowser.offersReply(messageId),

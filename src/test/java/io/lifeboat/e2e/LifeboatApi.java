@@ -21,7 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class LifeboatApi {
 
-  /** A status code with its JSON body, empty for a body-less answer. */
+  /** A status code with its JSON body, which is empty for a response without a body. */
   public record Answer(int status, Map<String, Object> body, Map<String, List<String>> headers) {
 
     @SuppressWarnings("unchecked")

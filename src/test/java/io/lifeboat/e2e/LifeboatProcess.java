@@ -87,8 +87,8 @@ public final class LifeboatProcess implements AutoCloseable {
   }
 
   /**
-   * Starts the jar and waits until the application has started (its log says so, which happens
-   * after the SMTP and SFTP listeners are bound) and {@code /actuator/health} reports UP.
+   * Starts the jar and waits for the log line {@code Started LifeboatApplication}, which comes
+   * after the SMTP and SFTP listeners are bound, and for {@code /actuator/health} to report UP.
    */
   public void start() throws IOException, InterruptedException {
     if (process != null && process.isAlive()) {
@@ -181,7 +181,36 @@ public final class LifeboatProcess implements AutoCloseable {
       TimeUnit.MILLISECONDS.sleep(250);
     }
     throw new AssertionError(
-        "Lifeboat not healthy after " + START_TIMEOUT + " (last: " + last + "):\n" + tail(60));
+        "Lifeboat not healthy after "
+            + START_TIMEOUT
+            + " (last: "
+            + last
+            + "); threads of the child, virtual ones included, in "
+            + dumpThreads()
+            + ":\n"
+            + tail(60));
+  }
+
+  /** Writes the child's threads to a file of the data folder with jcmd and returns its path. */
+  private Path dumpThreads() throws InterruptedException {
+    Path dump = dataDir.resolve("threads-" + starts + ".txt");
+    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    try {
+      Process tool =
+          new ProcessBuilder(
+                  jcmd,
+                  Long.toString(process.pid()),
+                  "Thread.dump_to_file",
+                  "-format=text",
+                  dump.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      tool.waitFor(30, TimeUnit.SECONDS);
+    } catch (IOException e) {
+      return Path.of("(none: jcmd failed: " + e.getMessage() + ")");
+    }
+    return dump;
   }
 
   /**

@@ -6,9 +6,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
- * For a class whose ordered test methods are the steps of one story: once a step fails, the later
- * steps are reported as skipped with the name of the failed step, instead of failing for a reason
- * that the first failure already explains.
+ * Skips the remaining steps of a story once one step fails. The test methods of the class are the
+ * ordered steps, and a skipped step names the failed one, so that no step fails for a reason that
+ * the first failure already explains.
  */
 public final class StopAfterFailedStep implements TestWatcher, ExecutionCondition {
 
