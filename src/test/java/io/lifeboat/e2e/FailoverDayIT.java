@@ -88,14 +88,20 @@ class FailoverDayIT {
     settings.put("lifeboat.smarthost.port", Integer.toString(smarthost.port()));
     settings.put("lifeboat.smarthost.starttls", "never");
     lifeboat =
-        new LifeboatProcess(
-            Path.of(System.getProperty("lifeboat.jar", "target/lifeboat.jar")),
-            dataDir,
-            OPERATOR_PASSWORD,
-            settings,
-            schema.environment());
+        new LifeboatProcess(jar(), dataDir, OPERATOR_PASSWORD, settings, schema.environment());
     lifeboat.start();
     api = new LifeboatApi(lifeboat.baseUrl(), OPERATOR_PASSWORD);
+  }
+
+  /** Returns the jar that failsafe names in {@code lifeboat.jar}. */
+  private static Path jar() {
+    String jar = System.getProperty("lifeboat.jar");
+    if (jar == null || jar.isBlank()) {
+      throw new IllegalStateException(
+          "system property lifeboat.jar is missing; run this test with mvn verify, whose"
+              + " failsafe configuration sets it to the packaged jar");
+    }
+    return Path.of(jar);
   }
 
   @AfterAll
