@@ -74,11 +74,7 @@ public class ApiExceptionHandler {
         return answer(r, HttpStatus.PAYLOAD_TOO_LARGE, tooLarge.getMessage(), null);
       }
     }
-    String detail = e.getMostSpecificCause().getMessage();
-    if (detail != null && detail.length() > 300) {
-      detail = detail.substring(0, 300) + "…";
-    }
-    return answer(r, HttpStatus.BAD_REQUEST, "request body is not valid JSON: " + detail, null);
+    return answer(r, HttpStatus.BAD_REQUEST, JsonBodyProblem.describe(e), null);
   }
 
   @ExceptionHandler(MethodArgumentTypeMismatchException.class)

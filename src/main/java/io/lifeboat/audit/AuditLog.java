@@ -1,5 +1,7 @@
 package io.lifeboat.audit;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -114,21 +116,49 @@ public class AuditLog {
         .param("customer", customerId)
         .param("limit", size)
         .param("offset", (long) page * size)
-        .query(
-            (rs, n) ->
-                new AuditEntry(
-                    rs.getLong("id"),
-                    rs.getTimestamp("occurred").toInstant(),
-                    rs.getString("request_id"),
-                    rs.getString("actor"),
-                    rs.getString("client_address"),
-                    rs.getString("customer_id"),
-                    rs.getString("user_email"),
-                    rs.getString("action"),
-                    rs.getString("field"),
-                    rs.getString("old_value"),
-                    rs.getString("new_value")))
+        .query((rs, n) -> entry(rs))
         .list();
+  }
+
+  /**
+   * Returns one page of the entries that concern the whole service, such as master key rotations,
+   * newest first. They have no customer.
+   */
+  public List<AuditEntry> serviceWidePage(int page, int size) {
+    return jdbc.sql(
+            """
+            SELECT id, occurred, request_id, actor, client_address, customer_id, user_email,
+                   action, field, old_value, new_value
+              FROM audit_event
+             WHERE customer_id IS NULL
+             ORDER BY id DESC
+             LIMIT :limit OFFSET :offset
+            """)
+        .param("limit", size)
+        .param("offset", (long) page * size)
+        .query((rs, n) -> entry(rs))
+        .list();
+  }
+
+  public long countServiceWide() {
+    return jdbc.sql("SELECT COUNT(*) FROM audit_event WHERE customer_id IS NULL")
+        .query(Long.class)
+        .single();
+  }
+
+  private static AuditEntry entry(ResultSet rs) throws SQLException {
+    return new AuditEntry(
+        rs.getLong("id"),
+        rs.getTimestamp("occurred").toInstant(),
+        rs.getString("request_id"),
+        rs.getString("actor"),
+        rs.getString("client_address"),
+        rs.getString("customer_id"),
+        rs.getString("user_email"),
+        rs.getString("action"),
+        rs.getString("field"),
+        rs.getString("old_value"),
+        rs.getString("new_value"));
   }
 
   public long count(String customerId) {

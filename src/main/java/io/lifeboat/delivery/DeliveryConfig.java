@@ -71,7 +71,11 @@ public class DeliveryConfig {
 
   @Bean(name = "deliveryQueue")
   QueueHealthIndicator deliveryQueueHealthIndicator(
-      QueueRepository repository, ObjectProvider<DeliveryWorker> worker) {
-    return new QueueHealthIndicator(repository, worker.getIfAvailable());
+      QueueRepository repository,
+      ObjectProvider<DeliveryWorker> worker,
+      DeliveryProperties properties,
+      Clock clock) {
+    return new QueueHealthIndicator(
+        repository, worker.getIfAvailable(), properties.healthMaxAge(), clock);
   }
 }

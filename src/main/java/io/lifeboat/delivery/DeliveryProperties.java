@@ -17,6 +17,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param nodeId name of this node in claimed rows; rows of this name are released at startup
  * @param connectTimeout timeout for opening an outbound SMTP connection
  * @param timeout timeout for each read and write of an outbound SMTP conversation
+ * @param healthMaxAge age of the oldest queued message above which the {@code deliveryQueue} health
+ *     component reports {@code DEGRADED}
  */
 @ConfigurationProperties(prefix = "lifeboat.delivery")
 public record DeliveryProperties(
@@ -30,7 +32,8 @@ public record DeliveryProperties(
     Duration lease,
     String nodeId,
     Duration connectTimeout,
-    Duration timeout) {
+    Duration timeout,
+    Duration healthMaxAge) {
 
   public DeliveryProperties {
     if (enabled == null) {
@@ -44,6 +47,7 @@ public record DeliveryProperties(
     lease = orDefault(lease, Duration.ofMinutes(30));
     connectTimeout = orDefault(connectTimeout, Duration.ofSeconds(30));
     timeout = orDefault(timeout, Duration.ofMinutes(5));
+    healthMaxAge = orDefault(healthMaxAge, Duration.ofHours(1));
     if (concurrency <= 0) {
       concurrency = 16;
     }

@@ -226,6 +226,18 @@ public class QueueRepository {
         .single();
   }
 
+  /** Returns when the oldest message that still has a recipient to deliver was received. */
+  public Optional<Instant> oldestWaiting() {
+    return jdbc.sql(
+            """
+            SELECT MIN(m.received) FROM queue_message m
+            WHERE EXISTS (SELECT 1 FROM queue_recipient r
+                          WHERE r.message_id = m.id AND r.state IN ('queued', 'delivering'))
+            """)
+        .query((rs, n) -> Optional.ofNullable(rs.getTimestamp(1)).map(Timestamp::toInstant))
+        .single();
+  }
+
   public long countMessages() {
     return jdbc.sql("SELECT COUNT(*) FROM queue_message").query(Long.class).single();
   }

@@ -8,9 +8,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
@@ -70,6 +72,64 @@ final class SpoolCipher {
     byte[] prefix = new byte[PREFIX_BYTES];
     data.readFully(prefix);
     return new DecryptingStream(data, new SecretKeySpec(key, "AES"), prefix);
+  }
+
+  /**
+   * Re-seals the data key in the header of a spool file under the primary master key, in place;
+   * returns false when it was sealed under the primary key already. The segments stay as they are.
+   * The sealed key keeps its length (it always seals 44 base64 characters), so only the bytes after
+   * the 2-byte length change.
+   *
+   * <p>NOTE: the rewrite is one write of about 100 bytes inside the file's first 512-byte sector,
+   * followed by fsync. A power loss during that write could tear the header on storage that does
+   * not write a sector atomically, and the message would be lost.
+   */
+  static boolean rewrapHeader(FileChannel channel, MasterKey masterKey) throws IOException {
+    String oldSealed = readSealedKey(channel);
+    if (masterKey.isSealedWith(oldSealed, masterKey.primaryKeyId())) {
+      return false;
+    }
+    int length = oldSealed.length();
+    byte[] resealed = masterKey.seal(masterKey.open(oldSealed)).getBytes(StandardCharsets.US_ASCII);
+    if (resealed.length != length) {
+      throw new IOException(
+          "the re-sealed spool key has " + resealed.length + " bytes instead of " + length);
+    }
+    ByteBuffer out = ByteBuffer.wrap(resealed);
+    long position = MAGIC.length + 2;
+    while (out.hasRemaining()) {
+      position += channel.write(out, position);
+    }
+    channel.force(true);
+    return true;
+  }
+
+  /** Returns whether the data key in a spool file's header is sealed under key {@code keyId}. */
+  static boolean isHeaderSealedWith(FileChannel channel, MasterKey masterKey, String keyId)
+      throws IOException {
+    return masterKey.isSealedWith(readSealedKey(channel), keyId);
+  }
+
+  private static String readSealedKey(FileChannel channel) throws IOException {
+    ByteBuffer head = ByteBuffer.allocate(MAGIC.length + 2);
+    readFully(channel, head, 0);
+    if (!Arrays.equals(Arrays.copyOf(head.array(), MAGIC.length), MAGIC)) {
+      throw new IOException("not a Lifeboat spool file: the header is missing");
+    }
+    ByteBuffer sealed = ByteBuffer.allocate(head.getShort(MAGIC.length) & 0xffff);
+    readFully(channel, sealed, head.capacity());
+    return new String(sealed.array(), StandardCharsets.US_ASCII);
+  }
+
+  private static void readFully(FileChannel channel, ByteBuffer buffer, long position)
+      throws IOException {
+    while (buffer.hasRemaining()) {
+      int n = channel.read(buffer, position);
+      if (n < 0) {
+        throw new IOException("spool file is truncated inside its header");
+      }
+      position += n;
+    }
   }
 
   /**

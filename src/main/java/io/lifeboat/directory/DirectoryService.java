@@ -213,6 +213,7 @@ public class DirectoryService {
     Instant due = now.plus(properties.directory().deletionGrace());
     int deleted = users.markDeleted(customerId, selection, actor.requestId(), now, due);
     if (deleted > 0) {
+      users.deleteTokensOfDeleted(customerId, actor.requestId());
       List<Change> changes = new ArrayList<>();
       for (String email : users.emailsChangedBy(customerId, actor.requestId())) {
         changes.add(new Change(customerId, email, "user.deleted", "deletionDue", null, due + ""));
@@ -238,6 +239,7 @@ public class DirectoryService {
     List<String> addresses = emails.stream().map(UserRules::normalizeEmail).toList();
     int deleted = users.markDeleted(customerId, addresses, actor.requestId(), now, due);
     if (deleted > 0) {
+      users.deleteTokensOfDeleted(customerId, actor.requestId());
       List<Change> changes = new ArrayList<>();
       for (String email : users.emailsChangedBy(customerId, actor.requestId())) {
         changes.add(new Change(customerId, email, "user.deleted", "deletionDue", null, due + ""));
@@ -255,6 +257,7 @@ public class DirectoryService {
     Instant now = clock.instant();
     Instant due = now.plus(properties.directory().deletionGrace());
     if (users.markDeleted(user.id(), now, due)) {
+      users.deleteTokens(user.id());
       audit.record(
           actor,
           new Change(customerId, user.email(), "user.deleted", "deletionDue", null, due + ""));

@@ -16,8 +16,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Purges deleted users whose grace period has run out: their mailboxes through every {@link
  * MailboxPurger}, then their rows. Each user is purged in its own transaction, so one failure does
- * not hold back the others; the delete re-checks the due date, so a user restored in the meantime
- * or purged by another node is left alone.
+ * not hold back the others. The transaction first locks the customer and the user's state row and
+ * re-checks the due date, so a user restored or purged meanwhile is left alone. A restore that
+ * arrives during the purge waits for it and then creates a new user.
  */
 @Component
 public class PurgeJob {
@@ -26,6 +27,7 @@ public class PurgeJob {
   private static final int BATCH = 500;
 
   private final UserRepository users;
+  private final CustomerRepository customers;
   private final List<MailboxPurger> purgers;
   private final AuditLog audit;
   private final TransactionTemplate transactions;
@@ -33,11 +35,13 @@ public class PurgeJob {
 
   public PurgeJob(
       UserRepository users,
+      CustomerRepository customers,
       List<MailboxPurger> purgers,
       AuditLog audit,
       TransactionTemplate transactions,
       Clock clock) {
     this.users = users;
+    this.customers = customers;
     this.purgers = purgers;
     this.audit = audit;
     this.transactions = transactions;
@@ -77,6 +81,11 @@ public class PurgeJob {
       return Boolean.TRUE.equals(
           transactions.execute(
               status -> {
+                // The customer lock orders the purge with upserts, which take it first as well.
+                customers.findForUpdate(user.customerId());
+                if (!users.lockDueForPurge(user.id(), now)) {
+                  return false;
+                }
                 purgers.forEach(p -> p.purge(user));
                 if (!users.purge(user.id(), now)) {
                   status.setRollbackOnly();

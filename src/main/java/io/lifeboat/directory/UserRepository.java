@@ -350,6 +350,28 @@ public class UserRepository {
         > 0;
   }
 
+  /**
+   * Deletes the activation and reset tokens of the users that the bulk deletion tagged {@code ref}
+   * marked, so that a token issued before a deletion does not work again after a restore.
+   */
+  public int deleteTokensOfDeleted(String customerId, String ref) {
+    return jdbc.sql(
+            """
+            DELETE FROM account_token
+             WHERE user_id IN (SELECT user_id FROM user_state
+                                WHERE customer_id = :customer AND change_ref = :ref
+                                  AND deletion_due IS NOT NULL)
+            """)
+        .param("customer", customerId)
+        .param("ref", ref)
+        .update();
+  }
+
+  /** Deletes the activation and reset tokens of one user. */
+  public int deleteTokens(long userId) {
+    return jdbc.sql("DELETE FROM account_token WHERE user_id = :id").param("id", userId).update();
+  }
+
   /** Returns the addresses of the users tagged with {@code ref} by one bulk change. */
   public List<String> emailsChangedBy(String customerId, String ref) {
     return jdbc.sql(
@@ -374,6 +396,23 @@ public class UserRepository {
         .param("limit", limit)
         .query((rs, n) -> map(rs, List.of()))
         .list();
+  }
+
+  /**
+   * Locks the state row of a user whose deletion is due, so that a restore waits until the purge
+   * ends; returns false when the user was restored or purged meanwhile.
+   */
+  public boolean lockDueForPurge(long userId, Instant now) {
+    return jdbc.sql(
+            """
+            SELECT user_id FROM user_state WHERE user_id = :id AND deletion_due <= :now
+               FOR UPDATE
+            """)
+        .param("id", userId)
+        .param("now", Timestamp.from(now))
+        .query(Long.class)
+        .optional()
+        .isPresent();
   }
 
   /** Deletes a user row for good if its deletion is still due; returns whether it did. */

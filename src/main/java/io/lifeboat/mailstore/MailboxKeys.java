@@ -84,6 +84,26 @@ public class MailboxKeys {
     }
   }
 
+  /**
+   * Re-encrypts both keysets of a mailbox under the primary master key. The data keys inside stay
+   * the same, so no message or field has to be re-encrypted.
+   *
+   * @throws GeneralSecurityException when no loaded master key opens the keysets
+   */
+  public WrappedKeys rewrap(long userId, WrappedKeys keys) throws GeneralSecurityException {
+    KeysetHandle raw =
+        TinkProtoKeysetFormat.parseEncryptedKeyset(
+            keys.rawMessageKeyset(), masterKey, associatedData(userId, "raw"));
+    KeysetHandle fields =
+        TinkProtoKeysetFormat.parseEncryptedKeyset(
+            keys.fieldKeyset(), masterKey, associatedData(userId, "fields"));
+    return new WrappedKeys(
+        TinkProtoKeysetFormat.serializeEncryptedKeyset(
+            raw, masterKey, associatedData(userId, "raw")),
+        TinkProtoKeysetFormat.serializeEncryptedKeyset(
+            fields, masterKey, associatedData(userId, "fields")));
+  }
+
   private static byte[] associatedData(long userId, String keyset) {
     return ("lifeboat/mailbox-keyset/v1/user=" + userId + "/" + keyset)
         .getBytes(StandardCharsets.UTF_8);

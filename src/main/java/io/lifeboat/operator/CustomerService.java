@@ -25,6 +25,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -162,27 +163,30 @@ public class CustomerService {
       throw new InvalidInputException("name", null, "request body is required: a customer");
     }
     List<Violation> errors = new ArrayList<>();
-    String name = r.name() != null ? r.name().trim() : before != null ? before.name() : null;
+    String name = setting(r.name(), String::trim, before, Customer::name, null);
     if (name == null || name.isEmpty() || name.length() > 256) {
       errors.add(new Violation("name", r.name(), "name is required, 1 to 256 characters"));
     }
     List<CustomerDomain> domains =
-        r.domains() != null
-            ? domains(r.domains(), errors)
-            : before != null ? before.domains() : null;
+        setting(
+            r.domains(), requested -> domains(requested, errors), before, Customer::domains, null);
     if (domains == null || domains.isEmpty()) {
       errors.add(new Violation("domains", null, "domains must list at least one domain"));
     }
-    int lifetime = pick(r.tokenLifetimeDays(), before == null ? 7 : before.tokenLifetimeDays());
+    int lifetime =
+        setting(r.tokenLifetimeDays(), days -> days, before, Customer::tokenLifetimeDays, 7);
     if (lifetime < 1 || lifetime > 90) {
       errors.add(
           new Violation(
               "tokenLifetimeDays", lifetime + "", "tokenLifetimeDays must be from 1 to 90"));
     }
     int limit =
-        pick(
+        setting(
             r.syncDeactivationLimitPercent(),
-            before == null ? 10 : before.syncDeactivationLimitPercent());
+            percent -> percent,
+            before,
+            Customer::syncDeactivationLimitPercent,
+            10);
     if (limit < 0 || limit > 100) {
       errors.add(
           new Violation(
@@ -191,9 +195,12 @@ public class CustomerService {
               "syncDeactivationLimitPercent must be from 0 to 100"));
     }
     String sender =
-        r.notificationSender() != null
-            ? blankToNull(r.notificationSender())
-            : before == null ? null : before.notificationSender();
+        setting(
+            r.notificationSender(),
+            CustomerService::blankToNull,
+            before,
+            Customer::notificationSender,
+            null);
     if (sender != null && !SENDER.matcher(sender).matches()) {
       errors.add(
           new Violation(
@@ -202,9 +209,8 @@ public class CustomerService {
               "notificationSender must be a plain address such as noreply@example.com"));
     }
     String baseUrl =
-        r.publicBaseUrl() != null
-            ? blankToNull(r.publicBaseUrl())
-            : before == null ? null : before.publicBaseUrl();
+        setting(
+            r.publicBaseUrl(), CustomerService::blankToNull, before, Customer::publicBaseUrl, null);
     if (baseUrl != null && !isHttpUrl(baseUrl)) {
       errors.add(
           new Violation(
@@ -216,7 +222,7 @@ public class CustomerService {
       throw new InvalidInputException(errors);
     }
     boolean notifications =
-        r.notifications() != null ? r.notifications() : before != null && before.notifications();
+        setting(r.notifications(), enabled -> enabled, before, Customer::notifications, false);
     return new Customer(
         id,
         name,
@@ -360,8 +366,23 @@ public class CustomerService {
     }
   }
 
-  private static int pick(Integer requested, int fallback) {
-    return requested != null ? requested : fallback;
+  /**
+   * Returns one customer setting: the requested value normalized, the stored value when the request
+   * leaves the setting out, or the initial value for a new customer.
+   */
+  private static <T, R> R setting(
+      T requested,
+      Function<T, R> normalize,
+      Customer before,
+      Function<Customer, R> stored,
+      R initial) {
+    if (requested != null) {
+      return normalize.apply(requested);
+    }
+    if (before != null) {
+      return stored.apply(before);
+    }
+    return initial;
   }
 
   private static String blankToNull(String value) {

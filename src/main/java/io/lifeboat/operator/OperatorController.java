@@ -133,6 +133,29 @@ public class OperatorController {
     return answer;
   }
 
+  @GetMapping("/audit")
+  @Operation(
+      summary = "Read the service-wide audit log, such as master key rotations, newest first")
+  Map<String, Object> serviceAudit(
+      @RequestParam(defaultValue = "0") int page,
+      @RequestParam(defaultValue = "100") int size,
+      HttpServletRequest request) {
+    if (page < 0) {
+      throw new InvalidInputException("page", page + "", "page must be 0 or more");
+    }
+    if (size < 1 || size > MAX_PAGE_SIZE) {
+      throw new InvalidInputException("size", size + "", "size must be from 1 to 1000");
+    }
+    Map<String, Object> answer = Envelope.of(request);
+    answer.put("page", page);
+    answer.put("size", size);
+    answer.put("total", audit.countServiceWide());
+    answer.put(
+        "entries",
+        audit.serviceWidePage(page, size).stream().map(OperatorController::json).toList());
+    return answer;
+  }
+
   private static Map<String, Object> json(Customer c) {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("customer", c.id());

@@ -180,6 +180,40 @@ interface CustomerApiContract extends LifeboatFixture {
   }
 
   @Test
+  default void fieldOfWrongJsonTypeIsNamedWithoutJavaTypes() {
+    Tenant tenant = newTenant();
+    String address = tenant.address("typed");
+
+    ApiResponse response =
+        tenant
+            .api()
+            .put(
+                tenant.path(""),
+                "{\"users\": ["
+                    + ApiClient.json(UserBody.of(address).set("failoverGroups", "emea"))
+                    + "]}");
+
+    assertError(response, 400);
+    assertThat(response.text("message"))
+        .isEqualTo("request body field 'users[0].failoverGroups' must be an array; fix its value")
+        .doesNotContain("java.");
+    assertThat(tenant.count("")).isZero();
+  }
+
+  @Test
+  default void missingBodyIsNamed() {
+    Tenant tenant = newTenant();
+
+    ApiResponse response =
+        tenant
+            .api()
+            .send("PUT", tenant.userPath(tenant.address("empty")), "application/json", null);
+
+    assertError(response, 400);
+    assertThat(response.text("message")).isEqualTo("request body is missing; send a JSON object");
+  }
+
+  @Test
   default void nonJsonContentTypeIsRejected() {
     Tenant tenant = newTenant();
     String address = tenant.address("form");

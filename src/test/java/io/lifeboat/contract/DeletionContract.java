@@ -9,6 +9,10 @@ import io.lifeboat.directory.PurgeJob;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -203,5 +207,37 @@ interface DeletionContract extends LifeboatFixture {
 
     assertThat(tenant.getUser(body.address()).json().path("user").path("access").asBoolean())
         .isTrue();
+  }
+
+  @Test
+  default void restoreDuringPurgeWaitsAndCreatesNewUser() throws Exception {
+    Tenant tenant = newTenant();
+    UserBody body = activeUser(tenant, "racer");
+    tenant.api().delete(tenant.userPath(body.address())).expect(200);
+    clock().advance(Duration.ofDays(8));
+    PausingPurger pausing = bean(PausingPurger.class);
+    pausing.arm(body.address());
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      Future<Integer> purge = threads.submit(() -> bean(PurgeJob.class).purgeDue());
+      assertThat(pausing.awaitEntered()).as("purge reached the mailbox purger").isTrue();
+
+      Future<ApiResponse> restore =
+          threads.submit(() -> tenant.api().put(tenant.userPath(body.address()), body));
+      Thread.sleep(500);
+      assertThat(restore.isDone()).as("restore waits for the purge").isFalse();
+      pausing.release();
+
+      assertThat(purge.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+      ApiResponse recreated = restore.get(30, TimeUnit.SECONDS);
+      recreated.expect(201);
+      assertThat(recreated.text("url")).contains("/activation?token=");
+    } finally {
+      pausing.release();
+      threads.shutdownNow();
+    }
+    JsonNode user = tenant.getUser(body.address()).json().path("user");
+    assertThat(user.has("deletionDue")).isFalse();
+    assertThat(user.path("access").asBoolean()).isFalse();
   }
 }

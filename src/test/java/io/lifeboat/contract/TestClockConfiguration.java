@@ -4,7 +4,10 @@ import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
 
-/** Replaces the application's system clock with a {@link MutableClock} in every injection point. */
+/**
+ * Replaces the application's system clock with a {@link MutableClock} in every injection point, and
+ * adds a mailbox purger that tests can pause.
+ */
 @TestConfiguration(proxyBeanMethods = false)
 class TestClockConfiguration {
 
@@ -12,5 +15,10 @@ class TestClockConfiguration {
   @Primary
   MutableClock mutableClock() {
     return new MutableClock();
+  }
+
+  @Bean
+  PausingPurger pausingPurger() {
+    return new PausingPurger();
   }
 }

@@ -209,6 +209,25 @@ interface TokenContract extends LifeboatFixture {
   }
 
   @Test
+  default void tokenDiesWithDeletionAndRestore() {
+    Tenant tenant = withUser(this, "returner");
+    String address = tenant.address("returner");
+    String single = tenant.issueToken(address).text("token");
+    Tenant bulkTenant = newTenant();
+    String grouped = bulkTenant.address("grouped");
+    bulkTenant.create(UserBody.of(grouped).groups("leavers"));
+    String bulk = bulkTenant.issueToken(grouped).text("token");
+
+    tenant.api().delete(tenant.userPath(address)).expect(200);
+    tenant.api().put(tenant.userPath(address), UserBody.of(address)).expect(200);
+    bulkTenant.api().delete(bulkTenant.path("?group=leavers")).expect(200);
+    bulkTenant.api().put(bulkTenant.userPath(grouped), UserBody.of(grouped)).expect(200);
+
+    assertInvalidToken(tenant.setPassword(address, single, PASSWORD));
+    assertInvalidToken(bulkTenant.setPassword(grouped, bulk, PASSWORD));
+  }
+
+  @Test
   default void unusableTokensGetSameResponse() {
     Tenant tenant = withUser(this, "jane");
     String address = tenant.address("jane");
