@@ -68,7 +68,16 @@ final class MetadataCollector extends AbstractContentHandler {
   private boolean topHeaderDone;
 
   private String disposition;
+
+  /**
+   * The part's file name. The Content-Disposition {@code filename} (RFC 2183) wins over the older
+   * Content-Type {@code name}, whichever header comes first, so the two are kept apart until the
+   * header ends.
+   */
   private String fileName;
+
+  private String dispositionFileName;
+  private String typeName;
   private String contentId;
 
   /** One entry per open multipart: its subtype and the number of its parts seen so far. */
@@ -106,6 +115,8 @@ final class MetadataCollector extends AbstractContentHandler {
   public void startHeader() {
     disposition = null;
     fileName = null;
+    dispositionFileName = null;
+    typeName = null;
     contentId = null;
   }
 
@@ -119,9 +130,9 @@ final class MetadataCollector extends AbstractContentHandler {
       case "content-disposition" -> {
         RawBody body = rawBody(field);
         disposition = body.getValue().toLowerCase(Locale.ROOT);
-        fileName = firstNonBlank(fileName, parameter(body, "filename"));
+        dispositionFileName = firstNonBlank(dispositionFileName, parameter(body, "filename"));
       }
-      case "content-type" -> fileName = firstNonBlank(parameter(rawBody(field), "name"), fileName);
+      case "content-type" -> typeName = firstNonBlank(typeName, parameter(rawBody(field), "name"));
       case "content-id" -> contentId = unfolded(field).trim();
       default -> {}
     }
@@ -130,6 +141,7 @@ final class MetadataCollector extends AbstractContentHandler {
   @Override
   public void endHeader() {
     topHeaderDone = true;
+    fileName = firstNonBlank(dispositionFileName, typeName);
   }
 
   @Override

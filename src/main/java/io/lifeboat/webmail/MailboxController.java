@@ -37,7 +37,8 @@ class MailboxController {
           "folderCreated",
           "folderRenamed",
           "folderDeleted",
-          "settingsSaved");
+          "settingsSaved",
+          "sent");
   private static final Set<String> ERRORS =
       Set.of("folderName", "folderExists", "notFound", "folderSystem");
 

@@ -4,6 +4,7 @@ import io.lifeboat.mailstore.AttachmentInfo;
 import io.lifeboat.mailstore.MailAddress;
 import io.lifeboat.mailstore.MailFolder;
 import io.lifeboat.mailstore.MessageFlag;
+import io.lifeboat.mailstore.MessageMetadata;
 import io.lifeboat.mailstore.StoredMessage;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -24,11 +25,15 @@ public final class MailboxViews {
     }
   }
 
-  /** A line of the message list. */
+  /**
+   * A line of the message list. {@code recipients} is shown in place of {@code sender} in Sent and
+   * Drafts.
+   */
   public record MessageRow(
       long id,
       long folderId,
       String sender,
+      String recipients,
       String subject,
       String date,
       String isoDate,
@@ -73,6 +78,7 @@ public final class MailboxViews {
         message.id(),
         message.folderId(),
         sender(message.metadata().from()),
+        recipients(message.metadata()),
         message.metadata().subject(),
         date(when),
         when.toString(),
@@ -126,6 +132,15 @@ public final class MailboxViews {
       return first.name();
     }
     return first.address() == null ? "" : first.address();
+  }
+
+  /** Returns the To, Cc and Bcc recipients by display name, or by address when unnamed. */
+  private static String recipients(MessageMetadata metadata) {
+    return java.util.stream.Stream.of(metadata.to(), metadata.cc(), metadata.bcc())
+        .flatMap(List::stream)
+        .map(a -> a.name() != null && !a.name().isBlank() ? a.name() : a.address())
+        .filter(java.util.Objects::nonNull)
+        .collect(Collectors.joining(", "));
   }
 
   static String addresses(List<MailAddress> list) {

@@ -80,6 +80,33 @@ class MessageParserTest {
   }
 
   @Test
+  void dispositionFilenameWinsOverTypeName() throws IOException {
+    for (String headers :
+        List.of(
+            "Content-Type: application/pdf; name=\"scan0001.pdf\"\n"
+                + "Content-Disposition: attachment; filename=\"Invoice 2026.pdf\"\n",
+            "Content-Disposition: attachment; filename=\"Invoice 2026.pdf\"\n"
+                + "Content-Type: application/pdf; name=\"scan0001.pdf\"\n")) {
+      MessageMetadata m =
+          parse(
+              "Content-Type: multipart/mixed; boundary=b\n\n--b\n"
+                  + headers
+                  + "\n%PDF-1.4\n--b--\n");
+      assertEquals("Invoice 2026.pdf", m.attachments().getFirst().name(), headers);
+    }
+  }
+
+  @Test
+  void typeNameIsUsedWithoutDispositionFilename() throws IOException {
+    MessageMetadata m =
+        parse(
+            "Content-Type: multipart/mixed; boundary=b\n\n--b\n"
+                + "Content-Type: application/pdf; name=\"scan0001.pdf\"\n"
+                + "Content-Disposition: attachment\n\n%PDF-1.4\n--b--\n");
+    assertEquals("scan0001.pdf", m.attachments().getFirst().name());
+  }
+
+  @Test
   void rawLatin1HeadersFallBackToWindows1252() throws IOException {
     byte[] raw = "Subject: Caf\u00e9 \u0080\n\nx\n".getBytes(StandardCharsets.ISO_8859_1);
     MessageMetadata m = parser.parse(new ByteArrayInputStream(raw)).metadata();

@@ -66,4 +66,18 @@ final class WebmailHttpSession {
         HttpRequest.newBuilder(URI.create(base + path)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
+
+  /** Returns the CSRF token of the form on the page at {@code path}. */
+  String csrfToken(String path) throws IOException, InterruptedException {
+    Matcher token = CSRF.matcher(get(path).body());
+    if (!token.find()) {
+      throw new IllegalStateException(path + " has no CSRF token");
+    }
+    return token.group(1);
+  }
+
+  /** Sends a request with this session's cookies and returns the response status. */
+  int send(HttpRequest request) throws IOException, InterruptedException {
+    return client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
 }
