@@ -114,13 +114,6 @@ public final class Browser implements AutoCloseable {
   /** The compose page's prefilled To and Subject. */
   public record Compose(String to, String subject) {}
 
-  /** Returns whether the reading pane offers Reply, which builds without compose do not. */
-  public boolean offersReply(long messageId) {
-    driver.get(baseUrl + "/?message=" + messageId);
-    waitFor(By.id("message-subject"), e -> true);
-    return !driver.findElements(By.id("reply")).isEmpty();
-  }
-
   /** Opens a message, presses Reply and returns the prefilled compose page. */
   public Compose reply(long messageId) {
     return startCompose(messageId, "reply");
