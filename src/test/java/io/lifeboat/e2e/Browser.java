@@ -64,7 +64,7 @@ public final class Browser implements AutoCloseable {
     return errors.isEmpty() ? Optional.empty() : Optional.of(errors.get(0).getText());
   }
 
-  /** Loads the Inbox; returns the login page's error when the session has ended instead. */
+  /** Loads the Inbox. Returns the login page's error when the session has ended instead. */
   public Optional<String> openInbox() {
     driver.get(baseUrl + "/");
     new WebDriverWait(driver, WAIT)

@@ -29,10 +29,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * A day of failover, played from outside against the packaged jar on PostgreSQL: the operator sets
  * up a customer, the customer syncs 50 users over SFTP, users activate in Chromium, an outage is
  * switched on for the group {@code emea}, mail flows in from an outside sender and is read and
- * answered in the webmail, the process restarts, routing is switched back, outage mail is forwarded
- * to the primary server, the primary server fails and returns, access is switched off, a file that
- * would delete most users is rejected, and the audit log names the actor of every change. Each step
- * is one ordered test method, and after a failed step the rest are skipped.
+ * replied to in the webmail, the process restarts, routing is switched back, outage mail is
+ * forwarded to the primary server, the primary server fails and returns, access is switched off, a
+ * file that would delete most users is rejected, and the audit log names the actor of every change.
+ * Each step is one ordered test method, and after a failed step the rest are skipped.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)

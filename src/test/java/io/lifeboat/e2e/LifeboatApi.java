@@ -72,7 +72,9 @@ public final class LifeboatApi {
     return send(method, "/email/continuity/v2" + path, credential, body);
   }
 
-  /** Sends a request; {@code login} is {@code user:password} or null for no credential. */
+  /**
+   * Sends a request with {@code login} ({@code user:password}), or without a credential if null.
+   */
   public Answer send(String method, String path, String login, Object body) throws IOException {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(60));
@@ -97,7 +99,7 @@ public final class LifeboatApi {
     }
   }
 
-  /** Parses a JSON object, such as a sync report read over SFTP; empty for a blank body. */
+  /** Parses a JSON object, such as a sync report read over SFTP, and a blank body as empty. */
   @SuppressWarnings("unchecked")
   public static Map<String, Object> parse(String body) {
     if (body == null || body.isBlank()) {

@@ -232,7 +232,7 @@ public final class LifeboatProcess implements AutoCloseable {
     return process != null && process.isAlive();
   }
 
-  /** Waits for a line of the current run's output; fails with the output's tail otherwise. */
+  /** Waits for a line of the current run's output, and fails with the output's tail without it. */
   public String awaitLine(Predicate<String> expected, Duration timeout)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
