@@ -33,7 +33,7 @@ public final class PostgresSchema implements AutoCloseable {
   }
 
   /**
-   * Creates a schema named {@code prefix_<random>}; skips the caller when the variables are unset.
+   * Creates a schema named {@code prefix_<random>}, or skips the caller when a variable is unset.
    */
   public static PostgresSchema create(String prefix) throws SQLException {
     String url = System.getenv(URL);
