@@ -15,8 +15,8 @@ import org.subethamail.smtp.server.SMTPServer;
 
 /**
  * The inbound SMTP listener on {@code lifeboat.smtp.port}. It runs the SubEthaSMTP server with
- * Lifeboat's own commands in place of the library's, one virtual thread per session. It starts
- * after the database and stops first, so that no message is accepted that cannot be stored.
+ * Lifeboat's own commands in place of the library's, one thread per session. It starts after the
+ * database and stops first, so that no message is accepted that cannot be stored.
  */
 public class SmtpListener implements SmartLifecycle {
 
@@ -44,7 +44,9 @@ public class SmtpListener implements SmartLifecycle {
   public synchronized void start() {
     SSLContext tls =
         TlsContexts.create(properties.tls(), lifeboat.dataDir(), properties.hostname());
-    sessions = Executors.newVirtualThreadPerTaskExecutor();
+    // Platform threads, for the reason given on spring.threads.virtual.enabled in
+    // application.properties. maxConnections bounds their number.
+    sessions = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().name("smtp-", 1).factory());
     SMTPServer.Builder builder =
         SMTPServer.port(properties.port())
             .hostName(properties.hostname())
