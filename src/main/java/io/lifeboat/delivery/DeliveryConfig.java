@@ -22,8 +22,10 @@ public class DeliveryConfig {
   }
 
   @Bean
-  MxResolver mxResolver() {
-    return new MxResolver();
+  MxResolver mxResolver(DeliveryProperties properties) {
+    return new MxResolver(
+        properties.dnsServers().stream().map(MxResolver::parseServer).toList(),
+        properties.dnsTimeout());
   }
 
   @Bean
@@ -33,8 +35,10 @@ public class DeliveryConfig {
       SmtpRelay relay,
       MxResolver mx,
       SmarthostProperties smarthost,
-      Spool spool) {
-    return new MessageDelivery(router, localDelivery, relay, mx, smarthost, spool);
+      Spool spool,
+      DeliveryProperties properties) {
+    return new MessageDelivery(
+        router, localDelivery, relay, mx, smarthost, spool, properties.mxPort());
   }
 
   @Bean

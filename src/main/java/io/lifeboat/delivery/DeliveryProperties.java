@@ -1,6 +1,7 @@
 package io.lifeboat.delivery;
 
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -17,6 +18,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param nodeId name of this node in claimed rows; rows of this name are released at startup
  * @param connectTimeout timeout for opening an outbound SMTP connection
  * @param timeout timeout for each read and write of an outbound SMTP conversation
+ * @param dnsServers DNS servers for MX lookups as IP address and optional port; empty for the
+ *     system's resolvers
+ * @param dnsTimeout timeout of one DNS query
+ * @param mxPort port of MX hosts; 25 except in tests, which run fake MX hosts on loopback
  */
 @ConfigurationProperties(prefix = "lifeboat.delivery")
 public record DeliveryProperties(
@@ -30,7 +35,10 @@ public record DeliveryProperties(
     Duration lease,
     String nodeId,
     Duration connectTimeout,
-    Duration timeout) {
+    Duration timeout,
+    List<String> dnsServers,
+    Duration dnsTimeout,
+    Integer mxPort) {
 
   public DeliveryProperties {
     if (enabled == null) {
@@ -44,6 +52,11 @@ public record DeliveryProperties(
     lease = orDefault(lease, Duration.ofMinutes(30));
     connectTimeout = orDefault(connectTimeout, Duration.ofSeconds(30));
     timeout = orDefault(timeout, Duration.ofMinutes(5));
+    dnsServers = dnsServers == null ? List.of() : List.copyOf(dnsServers);
+    dnsTimeout = orDefault(dnsTimeout, Duration.ofSeconds(10));
+    if (mxPort == null) {
+      mxPort = 25;
+    }
     if (concurrency <= 0) {
       concurrency = 16;
     }
