@@ -1,5 +1,6 @@
 package io.lifeboat.delivery;
 
+import io.lifeboat.directory.UserRepository;
 import io.lifeboat.mailstore.LocalDelivery;
 import io.lifeboat.routing.Router;
 import io.lifeboat.smtp.SmtpProperties;
@@ -68,9 +69,18 @@ public class DeliveryConfig {
       QueueSignal signal,
       DeliveryProperties properties,
       TransactionTemplate transactions,
-      Clock clock) {
+      Clock clock,
+      UserRepository users) {
     return new DeliveryWorker(
-        repository, delivery, recorder, spool, signal, properties, transactions, clock);
+        repository,
+        delivery,
+        recorder,
+        spool,
+        signal,
+        properties,
+        transactions,
+        clock,
+        new FailoverWatch(users, repository, clock));
   }
 
   @Bean(name = "deliveryQueue")

@@ -219,6 +219,40 @@ public class QueueRepository {
         .update();
   }
 
+  /**
+   * Returns the queued rows that wait for a later attempt at a primary server, as row id and
+   * recipient.
+   */
+  public Map<Long, String> waitingForPrimary(Instant now) {
+    Map<Long, String> rows = new LinkedHashMap<>();
+    jdbc.sql(
+            """
+            SELECT id, recipient_sealed FROM queue_recipient
+             WHERE state = 'queued' AND route = 'primary' AND next_attempt > :now
+            """)
+        .param("now", Timestamp.from(now))
+        .query(
+            rs -> {
+              rows.put(rs.getLong("id"), masterKey.open(rs.getString("recipient_sealed")));
+            });
+    return rows;
+  }
+
+  /** Makes queued rows due now; returns how many changed. */
+  public int makeDue(Collection<Long> ids, Instant now) {
+    if (ids.isEmpty()) {
+      return 0;
+    }
+    return jdbc.sql(
+            """
+            UPDATE queue_recipient SET next_attempt = :now
+             WHERE id IN (:ids) AND state = 'queued' AND next_attempt > :now
+            """)
+        .param("ids", ids)
+        .param("now", Timestamp.from(now))
+        .update();
+  }
+
   /** Counts rows that are queued or being delivered. */
   public long depth() {
     return jdbc.sql("SELECT COUNT(*) FROM queue_recipient WHERE state IN ('queued', 'delivering')")
