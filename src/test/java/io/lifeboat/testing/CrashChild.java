@@ -41,7 +41,7 @@ import org.springframework.core.type.classreading.MetadataReaderFactory;
  */
 public final class CrashChild {
 
-  static final String USER = "crash@example.com";
+  public static final String USER = "crash@example.com";
   private static final int PAGE_SIZE = 100;
 
   private CrashChild() {}
@@ -117,7 +117,8 @@ public final class CrashChild {
     return subject != null && text.endsWith("END " + subject + "\r\n") ? "complete" : "incomplete";
   }
 
-  private static void createUserOnce(ConfigurableApplicationContext context) {
+  /** Creates customer 44444 with example.com and {@link #USER} in failover, unless it exists. */
+  public static void createUserOnce(ConfigurableApplicationContext context) {
     if (context.getBean(CustomerRepository.class).exists("44444")) {
       return;
     }
@@ -158,7 +159,7 @@ public final class CrashChild {
   }
 
   /** Keeps the test configurations of this package out of the child's component scan. */
-  static final class SkipTestHelpers extends TypeExcludeFilter {
+  public static final class SkipTestHelpers extends TypeExcludeFilter {
     @Override
     public boolean match(MetadataReader reader, MetadataReaderFactory factory) {
       return reader.getClassMetadata().getClassName().startsWith("io.lifeboat.testing.");
