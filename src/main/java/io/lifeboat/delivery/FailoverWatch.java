@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * {@link #check} on every round, and when a user's failover was switched on since the last check,
  * the user's waiting rows become due at once, so the next attempt routes them to the standby Inbox.
  *
- * <p>It reads the users' state change time instead of listening for events, so it sees switches by
- * the API, by directory sync and by other nodes sharing the database alike.
+ * <p>It reads the users' state change time instead of listening for events, so it detects switches
+ * by the API, by directory sync and by other nodes sharing the database alike.
  */
 class FailoverWatch {
 

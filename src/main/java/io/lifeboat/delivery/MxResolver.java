@@ -49,8 +49,8 @@ class MxResolver {
   private final Cache cache = new Cache(DClass.IN);
 
   /**
-   * Creates a resolver that asks {@code servers} in turn, or the system's resolvers when the list
-   * is empty.
+   * Creates a resolver that queries {@code servers} in turn, or the system's resolvers when the
+   * list is empty.
    */
   MxResolver(List<InetSocketAddress> servers, Duration timeout) {
     if (servers.isEmpty()) {
@@ -144,7 +144,7 @@ class MxResolver {
             .sorted(Comparator.comparingInt(MXRecord::getPriority))
             .toList();
     if (mxs.size() == 1 && mxs.get(0).getTarget().equals(Name.root)) {
-      // RFC 7505: a single MX of "." says that the domain accepts no mail at all.
+      // RFC 7505: a single MX of "." means that the domain accepts no mail at all.
       return Result.failed("556 5.1.10 domain " + domain + " accepts no mail (null MX)");
     }
     List<String> addresses = new ArrayList<>();

@@ -43,6 +43,7 @@ final class SmtpDataStream extends InputStream {
 
   private final InputStream in;
   private final byte[] block = new byte[BLOCK_BYTES];
+  private final byte[] singleByte = new byte[1];
   private int blockPosition;
   private int blockLength;
   private int state = LINE_START;
@@ -58,9 +59,8 @@ final class SmtpDataStream extends InputStream {
 
   @Override
   public int read() throws IOException {
-    byte[] one = new byte[1];
-    int n = read(one, 0, 1);
-    return n < 0 ? -1 : one[0] & 0xff;
+    int n = read(singleByte, 0, 1);
+    return n < 0 ? -1 : singleByte[0] & 0xff;
   }
 
   @Override
@@ -113,7 +113,11 @@ final class SmtpDataStream extends InputStream {
       switch (state) {
         case AFTER_CR -> {
           buffer[position++] = b;
-          state = b == '\n' ? LINE_START : b == '\r' ? AFTER_CR : IN_LINE;
+          if (b == '\n') {
+            state = LINE_START;
+          } else if (b != '\r') {
+            state = IN_LINE;
+          }
         }
         case LINE_START -> {
           if (b == '.') {

@@ -20,7 +20,7 @@ final class SmtpSessions implements SessionHandler {
 
   /**
    * Accepts a session unless the listener is shutting down. The library then sends the greeting, or
-   * this reply and closes; it calls {@link #onSessionEnd} only for accepted sessions.
+   * sends this reply and closes. It calls {@link #onSessionEnd} only for accepted sessions.
    */
   @Override
   public SessionAcceptance accept(Session session) {

@@ -204,17 +204,17 @@ class MxDeliveryTest {
   }
 
   /** Waits up to 20 seconds for a condition, failing the test when it never holds. */
-  private static void await(String what, BooleanSupplier condition) {
+  private static void await(String description, BooleanSupplier condition) {
     Instant deadline = Instant.now().plusSeconds(20);
     while (!condition.getAsBoolean()) {
       if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("timed out waiting for " + what);
+        throw new AssertionError("timed out waiting for " + description);
       }
       try {
         Thread.sleep(50);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted waiting for " + what);
+        throw new AssertionError("interrupted waiting for " + description);
       }
     }
   }

@@ -28,7 +28,7 @@ import org.xbill.DNS.TextParseException;
 /**
  * An authoritative DNS server over UDP on 127.0.0.1 for test domains, built with dnsjava's message
  * classes. It answers from the records added to it, with NXDOMAIN for names it has no records of,
- * and never answers queries for names marked silent, so that the client times out.
+ * and ignores queries for names marked silent, so that the client times out.
  */
 public class FakeDnsServer implements AutoCloseable {
 
@@ -71,7 +71,7 @@ public class FakeDnsServer implements AutoCloseable {
             : new ARecord(name, DClass.IN, TTL, address));
   }
 
-  /** Never answers queries for this name. */
+  /** Makes the server ignore queries for this name. */
   public void silent(String domain) {
     silent.add(name(domain));
   }
@@ -94,7 +94,7 @@ public class FakeDnsServer implements AutoCloseable {
           socket.send(new DatagramPacket(wire, wire.length, packet.getSocketAddress()));
         }
       } catch (IOException e) {
-        // A closed socket ends the loop; a malformed query is ignored like on a real server.
+        // A closed socket ends the loop, and a malformed query is ignored as a real server would.
       }
     }
   }
