@@ -45,6 +45,48 @@ public class QueueRepository {
       String sessionId,
       String clientAddress,
       Instant received) {
+    insert(seal(id, envelope, origin, sizeBytes, sessionId, clientAddress, received));
+  }
+
+  /**
+   * Encrypts the addresses of a message's rows, so that the caller's thread does this work before
+   * the rows join a group commit.
+   */
+  SealedRows seal(
+      String id,
+      Envelope envelope,
+      Origin origin,
+      long sizeBytes,
+      String sessionId,
+      String clientAddress,
+      Instant received) {
+    List<String> recipients = envelope.recipients().stream().map(masterKey::seal).toList();
+    return new SealedRows(
+        id,
+        masterKey.seal(envelope.sender()),
+        envelope,
+        recipients,
+        origin,
+        sizeBytes,
+        sessionId,
+        clientAddress,
+        received);
+  }
+
+  /** The rows of one message with sender and recipients already encrypted. */
+  record SealedRows(
+      String id,
+      String sealedSender,
+      Envelope envelope,
+      List<String> sealedRecipients,
+      Origin origin,
+      long sizeBytes,
+      String sessionId,
+      String clientAddress,
+      Instant received) {}
+
+  /** Inserts sealed rows; runs inside the caller's transaction. */
+  void insert(SealedRows rows) {
     jdbc.sql(
             """
             INSERT INTO queue_message (id, sender_sealed, null_sender, origin, size_bytes,
@@ -52,26 +94,26 @@ public class QueueRepository {
             VALUES (:id, :sender, :nullSender, :origin, :size, :utf8, :eightBit, :session,
                     :client, :received)
             """)
-        .param("id", id)
-        .param("sender", masterKey.seal(envelope.sender()))
-        .param("nullSender", envelope.nullSender())
-        .param("origin", origin.name())
-        .param("size", sizeBytes)
-        .param("utf8", envelope.smtputf8())
-        .param("eightBit", envelope.eightBit())
-        .param("session", sessionId)
-        .param("client", clientAddress)
-        .param("received", Timestamp.from(received))
+        .param("id", rows.id())
+        .param("sender", rows.sealedSender())
+        .param("nullSender", rows.envelope().nullSender())
+        .param("origin", rows.origin().name())
+        .param("size", rows.sizeBytes())
+        .param("utf8", rows.envelope().smtputf8())
+        .param("eightBit", rows.envelope().eightBit())
+        .param("session", rows.sessionId())
+        .param("client", rows.clientAddress())
+        .param("received", Timestamp.from(rows.received()))
         .update();
-    for (String recipient : envelope.recipients()) {
+    for (String recipient : rows.sealedRecipients()) {
       jdbc.sql(
               """
               INSERT INTO queue_recipient (message_id, recipient_sealed, state, next_attempt)
               VALUES (:id, :recipient, 'queued', :due)
               """)
-          .param("id", id)
-          .param("recipient", masterKey.seal(recipient))
-          .param("due", Timestamp.from(received))
+          .param("id", rows.id())
+          .param("recipient", recipient)
+          .param("due", Timestamp.from(rows.received()))
           .update();
     }
   }
