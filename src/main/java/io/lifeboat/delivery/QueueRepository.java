@@ -281,18 +281,21 @@ public class QueueRepository {
   }
 
   /** Makes queued rows due now; returns how many changed. */
-  public int makeDue(Collection<Long> ids, Instant now) {
-    if (ids.isEmpty()) {
-      return 0;
+  public int makeDue(List<Long> ids, Instant now) {
+    int changed = 0;
+    // Chunks keep the IN list far below PostgreSQL's limit of 65,535 bind parameters.
+    for (int from = 0; from < ids.size(); from += 1000) {
+      changed +=
+          jdbc.sql(
+                  """
+                  UPDATE queue_recipient SET next_attempt = :now
+                   WHERE id IN (:ids) AND state = 'queued' AND next_attempt > :now
+                  """)
+              .param("ids", ids.subList(from, Math.min(ids.size(), from + 1000)))
+              .param("now", Timestamp.from(now))
+              .update();
     }
-    return jdbc.sql(
-            """
-            UPDATE queue_recipient SET next_attempt = :now
-             WHERE id IN (:ids) AND state = 'queued' AND next_attempt > :now
-            """)
-        .param("ids", ids)
-        .param("now", Timestamp.from(now))
-        .update();
+    return changed;
   }
 
   /** Counts rows that are queued or being delivered. */

@@ -35,10 +35,10 @@ final class SmtpDataStream extends InputStream {
   /** At the start of the data or after a CRLF. */
   private static final int LINE_START = 2;
 
-  /** After a dot at a line start; the dot is held back. */
+  /** After a dot at a line start, which is held back. */
   private static final int LINE_START_DOT = 3;
 
-  /** After a dot and a CR at a line start; both are held back. */
+  /** After a dot and a CR at a line start, which are both held back. */
   private static final int LINE_START_DOT_CR = 4;
 
   private final InputStream in;
@@ -128,7 +128,7 @@ final class SmtpDataStream extends InputStream {
           }
         }
         case LINE_START_DOT -> {
-          // The dot is dot-stuffing unless a CRLF follows, so it is dropped either way.
+          // The dot is either dot-stuffing or part of the terminator, so it is never content.
           if (b == '\r') {
             state = LINE_START_DOT_CR;
           } else {
