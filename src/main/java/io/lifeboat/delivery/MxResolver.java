@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import org.xbill.DNS.AAAARecord;
@@ -136,13 +137,15 @@ class MxResolver {
     };
   }
 
-  /** Returns the addresses of the MX hosts, lowest preference value first. */
+  /**
+   * Returns the addresses of the MX hosts, lowest preference value first. Hosts of equal preference
+   * are shuffled, so that the load spreads over them (RFC 5321 section 5.1).
+   */
   private Result mxHosts(String domain, Record[] records) {
-    List<MXRecord> mxs =
-        Arrays.stream(records)
-            .map(MXRecord.class::cast)
-            .sorted(Comparator.comparingInt(MXRecord::getPriority))
-            .toList();
+    List<MXRecord> mxs = new ArrayList<>(Arrays.stream(records).map(MXRecord.class::cast).toList());
+    Collections.shuffle(mxs);
+    // List.sort is stable, so equal preferences keep their shuffled order.
+    mxs.sort(Comparator.comparingInt(MXRecord::getPriority));
     if (mxs.size() == 1 && mxs.get(0).getTarget().equals(Name.root)) {
       // RFC 7505: a single MX of "." means that the domain accepts no mail at all.
       return Result.failed("556 5.1.10 domain " + domain + " accepts no mail (null MX)");
