@@ -41,6 +41,7 @@ public class DeliveryWorker implements SmartLifecycle {
   private final DeliveryProperties properties;
   private final TransactionTemplate transactions;
   private final Clock clock;
+  private final FailoverWatch failoverWatch;
   private final Semaphore permits;
   private volatile boolean running;
   private Thread dispatcher;
@@ -55,7 +56,8 @@ public class DeliveryWorker implements SmartLifecycle {
       QueueSignal signal,
       DeliveryProperties properties,
       TransactionTemplate transactions,
-      Clock clock) {
+      Clock clock,
+      FailoverWatch failoverWatch) {
     this.repository = repository;
     this.delivery = delivery;
     this.recorder = recorder;
@@ -64,6 +66,7 @@ public class DeliveryWorker implements SmartLifecycle {
     this.properties = properties;
     this.transactions = transactions;
     this.clock = clock;
+    this.failoverWatch = failoverWatch;
     this.permits = new Semaphore(properties.concurrency());
   }
 
@@ -124,6 +127,7 @@ public class DeliveryWorker implements SmartLifecycle {
     while (running) {
       try {
         housekeeping();
+        failoverWatch.check();
         if (dispatchOnce() == 0) {
           signal.await(properties.pollInterval());
         }
