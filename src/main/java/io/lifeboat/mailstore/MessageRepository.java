@@ -42,9 +42,16 @@ public class MessageRepository {
       boolean parsed,
       byte[] metadata) {}
 
+  /** Where a message is and whether it counts as unread, for keeping folder counts. */
+  public record Placement(long id, long folderId, boolean seen) {}
+
   private static final String COLUMNS =
       "id, folder_id, blob_key, size_bytes, received, seen, answered, flagged, deleted, parsed,"
           + " metadata";
+
+  private static final String PREFIXED_COLUMNS =
+      "m.id, m.folder_id, m.blob_key, m.size_bytes, m.received, m.seen, m.answered, m.flagged,"
+          + " m.deleted, m.parsed, m.metadata";
 
   private final JdbcClient jdbc;
 
@@ -117,6 +124,73 @@ public class MessageRepository {
         .list();
   }
 
+  /** Returns folder and seen flag of those of {@code ids} that belong to the user. */
+  public List<Placement> placements(long userId, Collection<Long> ids) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    return jdbc.sql(
+            "SELECT id, folder_id, seen FROM mail_message WHERE user_id = :user AND id IN (:ids)")
+        .param("user", userId)
+        .param("ids", ids)
+        .query((rs, n) -> new Placement(rs.getLong(1), rs.getLong(2), rs.getBoolean(3)))
+        .list();
+  }
+
+  /** Returns the folder's messages counted in the table: total and unread, in that order. */
+  public long[] recount(long userId, long folderId) {
+    return jdbc.sql(
+            """
+            SELECT COUNT(*), COALESCE(SUM(CASE WHEN seen THEN 0 ELSE 1 END), 0)
+              FROM mail_message WHERE user_id = :user AND folder_id = :folder
+            """)
+        .param("user", userId)
+        .param("folder", folderId)
+        .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)})
+        .single();
+  }
+
+  /**
+   * Returns the newest messages, up to {@code limit}, that contain every term of {@code terms}, in
+   * one folder or, when {@code folderId} is null, in the whole mailbox.
+   *
+   * <p>With {@code driver} set to the rarest term's index, the database starts from that term's
+   * rows and checks the others per message. With {@code driver} at -1, because every term is
+   * common, it reads the messages newest first through an index and stops at {@code limit}.
+   */
+  public List<Row> search(long userId, Long folderId, long[] terms, int driver, int limit) {
+    StringBuilder sql = new StringBuilder("SELECT ").append(PREFIXED_COLUMNS);
+    if (driver >= 0) {
+      sql.append(" FROM mail_search_term d JOIN mail_message m ON m.id = d.message_id")
+          .append(" WHERE d.user_id = :user AND d.term = :t")
+          .append(driver)
+          .append(" AND m.user_id = :user");
+    } else {
+      sql.append(" FROM mail_message m WHERE m.user_id = :user");
+    }
+    if (folderId != null) {
+      sql.append(" AND m.folder_id = :folder");
+    }
+    for (int i = 0; i < terms.length; i++) {
+      if (i != driver) {
+        sql.append(" AND EXISTS (SELECT 1 FROM mail_search_term t")
+            .append(" WHERE t.user_id = :user AND t.term = :t")
+            .append(i)
+            .append(" AND t.message_id = m.id)");
+      }
+    }
+    sql.append(" ORDER BY m.received DESC, m.id DESC LIMIT :limit");
+    JdbcClient.StatementSpec statement =
+        jdbc.sql(sql.toString()).param("user", userId).param("limit", limit);
+    if (folderId != null) {
+      statement = statement.param("folder", folderId);
+    }
+    for (int i = 0; i < terms.length; i++) {
+      statement = statement.param("t" + i, terms[i]);
+    }
+    return statement.query(MessageRepository::map).list();
+  }
+
   public long count(long userId, long folderId) {
     return jdbc.sql(
             "SELECT COUNT(*) FROM mail_message WHERE user_id = :user AND folder_id = :folder")
@@ -151,12 +225,15 @@ public class MessageRepository {
         > 0;
   }
 
-  public int moveAll(long userId, long fromFolderId, long toFolderId) {
+  /** Moves the messages of a folder whose seen flag is {@code seen}; returns how many moved. */
+  public int moveAll(long userId, long fromFolderId, long toFolderId, boolean seen) {
     return jdbc.sql(
-            "UPDATE mail_message SET folder_id = :to WHERE user_id = :user AND folder_id = :from")
+            "UPDATE mail_message SET folder_id = :to"
+                + " WHERE user_id = :user AND folder_id = :from AND seen = :seen")
         .param("to", toFolderId)
         .param("user", userId)
         .param("from", fromFolderId)
+        .param("seen", seen)
         .update();
   }
 
