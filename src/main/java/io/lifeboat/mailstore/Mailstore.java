@@ -125,7 +125,7 @@ public class Mailstore {
     MailboxCipher cipher = mailboxes.open(userId);
     MailFolder folder = folders.find(cipher, folderId);
     List<StoredMessage> page = new ArrayList<>();
-    for (Row row : messages.page(userId, folderId, offset, limit)) {
+    for (Row row : messages.page(userId, folderId, offset, limit, folder.total())) {
       page.add(view(cipher, row));
     }
     return new MessagePage(page, folder.total(), offset, limit);

@@ -4,7 +4,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -48,6 +51,9 @@ public class MessageRepository {
   private static final String COLUMNS =
       "id, folder_id, blob_key, size_bytes, received, seen, answered, flagged, deleted, parsed,"
           + " metadata";
+
+  private static final Comparator<Row> NEWEST_FIRST =
+      Comparator.comparing(Row::received).thenComparingLong(Row::id).reversed();
 
   private static final String PREFIXED_COLUMNS =
       "m.id, m.folder_id, m.blob_key, m.size_bytes, m.received, m.seen, m.answered, m.flagged,"
@@ -109,18 +115,58 @@ public class MessageRepository {
         .optional();
   }
 
-  /** Returns one page of a folder, newest first; ties are broken by id, newest first. */
-  public List<Row> page(long userId, long folderId, int offset, int limit) {
+  /**
+   * Returns one page of a folder, newest first; ties are broken by id, newest first.
+   *
+   * <p>The page is read in two steps. The first finds the page's ids in the {@code (folder_id,
+   * received, id)} index alone, which is what makes a deep {@code OFFSET} cheap; the second reads
+   * those rows, scoped to the user. When the page lies in the older half of the folder, the first
+   * step counts from the oldest message, so no page skips more than half of the folder's index.
+   *
+   * @param folderTotal the folder's message count, used only to choose the end to count from
+   */
+  public List<Row> page(long userId, long folderId, int offset, int limit, long folderTotal) {
+    List<Long> ids;
+    if (offset > folderTotal / 2 && offset < folderTotal) {
+      long fromOldest = Math.max(0, folderTotal - offset - limit);
+      long size = Math.min(limit, folderTotal - offset);
+      ids = new ArrayList<>(pageIds(folderId, "ASC", fromOldest, size));
+      Collections.reverse(ids);
+    } else {
+      ids = pageIds(folderId, "DESC", offset, limit);
+    }
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    List<Row> rows =
+        new ArrayList<>(
+            jdbc.sql(
+                    "SELECT "
+                        + COLUMNS
+                        + " FROM mail_message WHERE user_id = :user AND id IN (:ids)")
+                .param("user", userId)
+                .param("ids", ids)
+                .query(MessageRepository::map)
+                .list());
+    rows.sort(NEWEST_FIRST);
+    return rows;
+  }
+
+  private List<Long> pageIds(long folderId, String direction, long offset, long limit) {
     return jdbc.sql(
-            "SELECT "
-                + COLUMNS
-                + " FROM mail_message WHERE user_id = :user AND folder_id = :folder"
-                + " ORDER BY received DESC, id DESC LIMIT :limit OFFSET :offset")
-        .param("user", userId)
+            // folder_id leads the ORDER BY although it is fixed, because H2 2.4 reads rows in
+            // index order only when the ORDER BY starts with the index's first column.
+            "SELECT id FROM mail_message WHERE folder_id = :folder ORDER BY folder_id "
+                + direction
+                + ", received "
+                + direction
+                + ", id "
+                + direction
+                + " LIMIT :limit OFFSET :offset")
         .param("folder", folderId)
         .param("limit", limit)
         .param("offset", offset)
-        .query(MessageRepository::map)
+        .query(Long.class)
         .list();
   }
 
@@ -179,7 +225,9 @@ public class MessageRepository {
             .append(" AND t.message_id = m.id)");
       }
     }
-    sql.append(" ORDER BY m.received DESC, m.id DESC LIMIT :limit");
+    // The leading column lets H2 2.4 read the index in order and stop at the limit.
+    sql.append(folderId != null ? " ORDER BY m.folder_id DESC" : " ORDER BY m.user_id DESC")
+        .append(", m.received DESC, m.id DESC LIMIT :limit");
     JdbcClient.StatementSpec statement =
         jdbc.sql(sql.toString()).param("user", userId).param("limit", limit);
     if (folderId != null) {

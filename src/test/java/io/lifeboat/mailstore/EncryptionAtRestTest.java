@@ -93,8 +93,7 @@ class EncryptionAtRestTest extends MailstoreTestSupport {
     try (Connection connection = dataSource.getConnection();
         Statement statement = connection.createStatement();
         ResultSet rows =
-            statement.executeQuery(
-                "SELECT term FROM mail_search_term WHERE user_id = " + user)) {
+            statement.executeQuery("SELECT term FROM mail_search_term WHERE user_id = " + user)) {
       while (rows.next()) {
         terms.add(rows.getLong(1));
       }

@@ -30,7 +30,8 @@ class SearchIndexTest extends MailstoreTestSupport {
         deliver(
             user,
             "fields-1",
-            message("Olga Petrova <olga@east.example>", "Quarterly numbers", "The budget is fine."));
+            message(
+                "Olga Petrova <olga@east.example>", "Quarterly numbers", "The budget is fine."));
     deliver(user, "fields-2", message("Ivan <ivan@east.example>", "Lunch", "See you at noon."));
 
     assertThat(ids(user, null, "olga")).containsExactly(id);
@@ -49,9 +50,7 @@ class SearchIndexTest extends MailstoreTestSupport {
     String filler = "lorem ipsum dolor sit amet ".repeat(20_000);
     long plain =
         deliver(
-            user,
-            "large-1",
-            message("a@b.example", "Large", filler + "\nthe hidden tangerine\n"));
+            user, "large-1", message("a@b.example", "Large", filler + "\nthe hidden tangerine\n"));
     String html =
         "<html><head><style>.kumquat { color: red }</style><script>var persimmon = 1;</script>"
             + "</head><body><p>Caf&eacute; <b>gooseberry</b>&nbsp;pie</p></body></html>";
@@ -175,7 +174,8 @@ class SearchIndexTest extends MailstoreTestSupport {
     for (int i = 0; i <= SearchWords.MAX_QUERY_WORDS; i++) {
       query.append("word").append(i).append(' ');
     }
-    assertThrows(InvalidInputException.class, () -> mailstore.search(user, null, query.toString(), 10));
+    assertThrows(
+        InvalidInputException.class, () -> mailstore.search(user, null, query.toString(), 10));
     assertThat(mailstore.search(user, null, "  ... ", 10).messages()).isEmpty();
   }
 
