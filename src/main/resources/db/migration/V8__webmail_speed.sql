@@ -21,7 +21,7 @@ CREATE INDEX mail_message_unindexed ON mail_message (indexed, user_id, id);
 
 -- The search index: one row per distinct term of a message. A term is the first 8 bytes of
 -- HMAC-SHA256 over a normalized word, under a key derived from the mailbox's data key, so the
--- table holds no word in clear. See docs/mail-path.md for what the rows still reveal.
+-- table contains no word in clear. See docs/mail-path.md for what the rows still reveal.
 CREATE TABLE mail_search_term (
     user_id      BIGINT NOT NULL,
     term         BIGINT NOT NULL,

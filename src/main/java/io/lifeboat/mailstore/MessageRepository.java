@@ -45,7 +45,7 @@ public class MessageRepository {
       boolean parsed,
       byte[] metadata) {}
 
-  /** Where a message is and whether it counts as unread, for keeping folder counts. */
+  /** The folder and seen flag of a message, which decide the folder counts it is part of. */
   public record Placement(long id, long folderId, boolean seen) {}
 
   private static final String COLUMNS =

@@ -120,8 +120,8 @@ class MessageWriter {
   }
 
   /**
-   * Inserts the row, its search terms and the folder's new counts; runs inside one transaction so
-   * that the cached counts and the index never disagree with the rows.
+   * Inserts the row, its search terms and the folder's new counts. The caller runs it in one
+   * transaction, so the cached counts and the index always match the rows.
    */
   private OptionalLong insert(NewRow row, long[] terms) {
     OptionalLong id = messages.insert(row);

@@ -217,7 +217,7 @@ final class MetadataCollector extends AbstractContentHandler {
     }
     Charset charset = charsetName == null ? null : CharsetUtil.lookup(charsetName);
     if (charset == null || charset.equals(StandardCharsets.US_ASCII)) {
-      // Undeclared 8-bit text is most often UTF-8; undecodable bytes only split words.
+      // Undeclared 8-bit text is most often UTF-8, and undecodable bytes only split words.
       charset = StandardCharsets.UTF_8;
     }
     InputStream whole = new SequenceInputStream(new ByteArrayInputStream(sample), content);

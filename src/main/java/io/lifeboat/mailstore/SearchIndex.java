@@ -30,8 +30,8 @@ class SearchIndex {
   private static final Logger log = LoggerFactory.getLogger(SearchIndex.class);
 
   /**
-   * A term found in at most this many messages drives the query; when every term is more common,
-   * the query reads the mailbox newest first and stops at the result limit instead.
+   * Maximum messages of a term that drives the query. When every term is more common, the query
+   * reads the mailbox newest first and stops at the result limit instead.
    */
   static final int SELECTIVE_TERM_MAX = 2_000;
 

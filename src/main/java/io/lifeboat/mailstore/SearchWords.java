@@ -15,8 +15,8 @@ import org.jsoup.parser.Parser;
  * Splits text into the words that the search index stores, the same way for messages and for
  * queries. A word is a run of letters, digits and combining marks, in Unicode normalization form
  * NFKC and lower case, so {@code Invoice}, {@code INVOICE} and {@code ｉｎｖｏｉｃｅ} are one word.
- * Punctuation separates words, so {@code anna.berg@example.com} is the three words {@code anna},
- * {@code berg} and {@code example} plus {@code com}.
+ * Punctuation separates words, so {@code anna.berg@example.com} is the four words {@code anna},
+ * {@code berg}, {@code example} and {@code com}.
  *
  * <p>One instance collects the distinct words of one message, up to {@link #MAX_WORDS}, and reads a
  * text body from a {@link Reader} in chunks, so a large body is never held in memory.

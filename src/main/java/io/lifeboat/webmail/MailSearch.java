@@ -25,7 +25,8 @@ class MailSearch {
   }
 
   // NOTE: while the index rebuild after an upgrade runs, older messages are missing from the
-  // results, and the page does not say so; Mailstore.SearchResult.complete() tells it.
+  // results. The page does not show this yet, although Mailstore.SearchResult.complete() is
+  // false then.
   /** Searches the folder {@code folderId}, or every folder when it is null. */
   Result find(long userId, Long folderId, String query) {
     Mailstore.SearchResult found =
