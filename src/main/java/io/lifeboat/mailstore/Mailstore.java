@@ -142,9 +142,9 @@ public class Mailstore {
   /**
    * Searches one folder, or the whole mailbox when {@code folderId} is null, for messages that
    * contain every word of {@code query} (see {@link SearchWords}) in the sender, the recipients,
-   * the subject or a text body. Returns the newest {@code limit} matches, newest first. {@code
-   * truncated} is true when more matched, and {@code complete} is false while messages stored
-   * before the search index existed are still being indexed.
+   * the subject or a text body. Returns the {@code limit} most recently stored matches, newest
+   * first. {@code truncated} is true when more matched, and {@code complete} is false while
+   * messages stored before the search index existed are still being indexed.
    *
    * @throws InvalidInputException when the query has too many words or the limit is below 1
    */

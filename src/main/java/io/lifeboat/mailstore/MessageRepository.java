@@ -55,10 +55,6 @@ public class MessageRepository {
   private static final Comparator<Row> NEWEST_FIRST =
       Comparator.comparing(Row::received).thenComparingLong(Row::id).reversed();
 
-  private static final String PREFIXED_COLUMNS =
-      "m.id, m.folder_id, m.blob_key, m.size_bytes, m.received, m.seen, m.answered, m.flagged,"
-          + " m.deleted, m.parsed, m.metadata";
-
   private final JdbcClient jdbc;
 
   public MessageRepository(JdbcClient jdbc) {
@@ -196,47 +192,23 @@ public class MessageRepository {
         .single();
   }
 
-  /**
-   * Returns the newest messages, up to {@code limit}, that contain every term of {@code terms}, in
-   * one folder or, when {@code folderId} is null, in the whole mailbox.
-   *
-   * <p>With {@code driver} set to the rarest term's index, the database starts from that term's
-   * rows and checks the others per message. With {@code driver} at -1, because every term is
-   * common, it reads the messages newest first through an index and stops at {@code limit}.
-   */
-  public List<Row> search(long userId, Long folderId, long[] terms, int driver, int limit) {
-    StringBuilder sql = new StringBuilder("SELECT ").append(PREFIXED_COLUMNS);
-    if (driver >= 0) {
-      sql.append(" FROM mail_search_term d JOIN mail_message m ON m.id = d.message_id")
-          .append(" WHERE d.user_id = :user AND d.term = :t")
-          .append(driver)
-          .append(" AND m.user_id = :user");
-    } else {
-      sql.append(" FROM mail_message m WHERE m.user_id = :user");
+  /** Returns the user's rows among {@code ids}, newest first. */
+  public List<Row> findAll(long userId, Collection<Long> ids) {
+    if (ids.isEmpty()) {
+      return List.of();
     }
-    if (folderId != null) {
-      sql.append(" AND m.folder_id = :folder");
-    }
-    for (int i = 0; i < terms.length; i++) {
-      if (i != driver) {
-        sql.append(" AND EXISTS (SELECT 1 FROM mail_search_term t")
-            .append(" WHERE t.user_id = :user AND t.term = :t")
-            .append(i)
-            .append(" AND t.message_id = m.id)");
-      }
-    }
-    // The leading column lets H2 2.4 read the index in order and stop at the limit.
-    sql.append(folderId != null ? " ORDER BY m.folder_id DESC" : " ORDER BY m.user_id DESC")
-        .append(", m.received DESC, m.id DESC LIMIT :limit");
-    JdbcClient.StatementSpec statement =
-        jdbc.sql(sql.toString()).param("user", userId).param("limit", limit);
-    if (folderId != null) {
-      statement = statement.param("folder", folderId);
-    }
-    for (int i = 0; i < terms.length; i++) {
-      statement = statement.param("t" + i, terms[i]);
-    }
-    return statement.query(MessageRepository::map).list();
+    List<Row> rows =
+        new ArrayList<>(
+            jdbc.sql(
+                    "SELECT "
+                        + COLUMNS
+                        + " FROM mail_message WHERE user_id = :user AND id IN (:ids)")
+                .param("user", userId)
+                .param("ids", ids)
+                .query(MessageRepository::map)
+                .list());
+    rows.sort(NEWEST_FIRST);
+    return rows;
   }
 
   public long count(long userId, long folderId) {

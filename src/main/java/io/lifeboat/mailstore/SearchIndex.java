@@ -29,11 +29,8 @@ class SearchIndex {
 
   private static final Logger log = LoggerFactory.getLogger(SearchIndex.class);
 
-  /**
-   * Maximum messages of a term that drives the query. When every term is more common, the query
-   * reads the mailbox newest first and stops at the result limit instead.
-   */
-  static final int SELECTIVE_TERM_MAX = 2_000;
+  /** Counting a term's messages stops here: beyond it, the rarer of two terms matters little. */
+  static final int TERM_COUNT_CAP = 10_000;
 
   private static final int REBUILD_BATCH = 100;
 
@@ -70,23 +67,25 @@ class SearchIndex {
     long userId = cipher.userId();
     boolean complete = !terms.hasUnindexed(userId);
     long[] queryTerms = cipher.searchTerms(words);
-    int driver = -1;
+
+    // Drive the query from the rarest term, so it reads the fewest index rows.
+    int driver = 0;
     long fewest = Long.MAX_VALUE;
     for (int i = 0; i < queryTerms.length; i++) {
-      long count = terms.countUpTo(userId, queryTerms[i], SELECTIVE_TERM_MAX + 1);
+      long count = terms.countUpTo(userId, queryTerms[i], TERM_COUNT_CAP);
       if (count == 0) {
         return new Hits(List.of(), false, complete);
       }
-      if (count <= SELECTIVE_TERM_MAX && count < fewest) {
+      if (count < fewest) {
         fewest = count;
         driver = i;
       }
     }
-    List<Row> rows = messages.search(userId, folderId, queryTerms, driver, limit + 1);
-    if (rows.size() > limit) {
-      return new Hits(rows.subList(0, limit), true, complete);
-    }
-    return new Hits(rows, false, complete);
+
+    List<Long> ids = terms.matchingIds(userId, folderId, queryTerms, driver, limit + 1);
+    boolean truncated = ids.size() > limit;
+    List<Row> rows = messages.findAll(userId, truncated ? ids.subList(0, limit) : ids);
+    return new Hits(rows, truncated, complete);
   }
 
   @EventListener(ApplicationReadyEvent.class)

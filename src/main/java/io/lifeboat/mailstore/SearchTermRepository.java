@@ -72,6 +72,46 @@ class SearchTermRepository {
         .single();
   }
 
+  /**
+   * Returns the ids of up to {@code limit} messages, highest id first, that contain every term, in
+   * one folder or, when {@code folderId} is null, in the whole mailbox.
+   *
+   * <p>The query reads the rows of {@code terms[driver]} backwards through the primary key {@code
+   * (user_id, term, message_id)} and checks the other terms and the folder per message, so it stops
+   * as soon as it has {@code limit} matches. The caller passes the rarest term as the driver. Ids
+   * grow in the order messages are stored, so the highest ids are the newest messages.
+   */
+  List<Long> matchingIds(long userId, Long folderId, long[] terms, int driver, int limit) {
+    StringBuilder sql =
+        new StringBuilder(
+            "SELECT d.message_id FROM mail_search_term d"
+                + " WHERE d.user_id = :user AND d.term = :t"
+                + driver);
+    for (int i = 0; i < terms.length; i++) {
+      if (i != driver) {
+        sql.append(" AND EXISTS (SELECT 1 FROM mail_search_term t WHERE t.user_id = :user")
+            .append(" AND t.term = :t")
+            .append(i)
+            .append(" AND t.message_id = d.message_id)");
+      }
+    }
+    if (folderId != null) {
+      sql.append(" AND EXISTS (SELECT 1 FROM mail_message m")
+          .append(" WHERE m.id = d.message_id AND m.folder_id = :folder)");
+    }
+    // All three key columns in the ORDER BY, so that H2 2.4 reads the key in order as well.
+    sql.append(" ORDER BY d.user_id DESC, d.term DESC, d.message_id DESC LIMIT :limit");
+    JdbcClient.StatementSpec statement =
+        jdbc.sql(sql.toString()).param("user", userId).param("limit", limit);
+    if (folderId != null) {
+      statement = statement.param("folder", folderId);
+    }
+    for (int i = 0; i < terms.length; i++) {
+      statement = statement.param("t" + i, terms[i]);
+    }
+    return statement.query(Long.class).list();
+  }
+
   /** Returns whether a message of the mailbox still waits for the index rebuild. */
   boolean hasUnindexed(long userId) {
     return jdbc.sql(
