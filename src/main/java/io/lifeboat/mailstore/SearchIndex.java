@@ -60,8 +60,8 @@ class SearchIndex {
   record Hits(List<Row> rows, boolean truncated, boolean complete) {}
 
   /**
-   * Returns up to {@code limit} messages that contain every word, newest first. {@code complete} is
-   * false while the rebuild has not reached every message of the mailbox.
+   * Returns the {@code limit} most recently stored messages that contain every word, newest first.
+   * {@code complete} is false while the rebuild has not reached every message of the mailbox.
    */
   Hits search(MailboxCipher cipher, Long folderId, List<String> words, int limit) {
     long userId = cipher.userId();

@@ -3,6 +3,7 @@ package io.lifeboat.mailstore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.Reader;
 import java.io.StringReader;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -46,6 +47,37 @@ class SearchWordsTest {
     words.add(new StringReader(text.toString()), false);
     assertThat(words.words()).hasSize(SearchWords.MAX_WORDS);
     assertThat(words.words()).contains("subject");
+  }
+
+  @Test
+  void hugeTextBodyIsStreamedWithCappedWords() throws IOException {
+    long chars = 75L * 1000 * 1000;
+    Reader generated =
+        new Reader() {
+          private long produced;
+
+          @Override
+          public int read(char[] buffer, int offset, int length) {
+            if (produced >= chars) {
+              return -1;
+            }
+            int n = (int) Math.min(length, chars - produced);
+            for (int i = 0; i < n; i++) {
+              long position = produced + i;
+              // Words of 8 letters derived from their position, so most differ.
+              buffer[offset + i] =
+                  position % 9 == 8 ? ' ' : (char) ('a' + (position / 9 >> (position % 9)) % 26);
+            }
+            produced += n;
+            return n;
+          }
+
+          @Override
+          public void close() {}
+        };
+    SearchWords words = new SearchWords();
+    words.add(generated, false);
+    assertThat(words.words()).hasSize(SearchWords.MAX_WORDS);
   }
 
   @Test
