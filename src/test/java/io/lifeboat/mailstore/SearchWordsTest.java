@@ -64,9 +64,7 @@ class SearchWordsTest {
             int n = (int) Math.min(length, chars - produced);
             for (int i = 0; i < n; i++) {
               long position = produced + i;
-              // Words of 8 letters derived from their position, so most differ.
-              buffer[offset + i] =
-                  position % 9 == 8 ? ' ' : (char) ('a' + (position / 9 >> (position % 9)) % 26);
+              buffer[offset + i] = letterAt(position);
             }
             produced += n;
             return n;
@@ -78,6 +76,22 @@ class SearchWordsTest {
     SearchWords words = new SearchWords();
     words.add(generated, false);
     assertThat(words.words()).hasSize(SearchWords.MAX_WORDS);
+  }
+
+  /**
+   * Returns the character at {@code position} of a text of 8-letter words separated by spaces,
+   * where word n spells n in base 26, so every word differs.
+   */
+  private static char letterAt(long position) {
+    int letter = (int) (position % 9);
+    if (letter == 8) {
+      return ' ';
+    }
+    long value = position / 9;
+    for (int i = 0; i < letter; i++) {
+      value /= 26;
+    }
+    return (char) ('a' + value % 26);
   }
 
   @Test
