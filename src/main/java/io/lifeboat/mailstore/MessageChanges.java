@@ -42,9 +42,12 @@ class MessageChanges {
     if (ids.isEmpty()) {
       return 0;
     }
-    return inMailboxLock(
-        userId,
-        () -> {
+    return transactions.execute(
+        status -> {
+          if (!mailboxes.lock(userId)) {
+            // No mailbox yet, so none of the ids is one of its messages.
+            return 0;
+          }
           List<Placement> matched = messages.placements(userId, ids);
           List<Long> changed =
               matched.stream().filter(p -> p.seen() != seen).map(Placement::id).toList();

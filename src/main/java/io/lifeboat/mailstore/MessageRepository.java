@@ -179,19 +179,6 @@ public class MessageRepository {
         .list();
   }
 
-  /** Returns the folder's messages counted in the table: total and unread, in that order. */
-  public long[] recount(long userId, long folderId) {
-    return jdbc.sql(
-            """
-            SELECT COUNT(*), COALESCE(SUM(CASE WHEN seen THEN 0 ELSE 1 END), 0)
-              FROM mail_message WHERE user_id = :user AND folder_id = :folder
-            """)
-        .param("user", userId)
-        .param("folder", folderId)
-        .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)})
-        .single();
-  }
-
   /** Returns the user's rows among {@code ids}, newest first. */
   public List<Row> findAll(long userId, Collection<Long> ids) {
     if (ids.isEmpty()) {
@@ -209,15 +196,6 @@ public class MessageRepository {
                 .list());
     rows.sort(NEWEST_FIRST);
     return rows;
-  }
-
-  public long count(long userId, long folderId) {
-    return jdbc.sql(
-            "SELECT COUNT(*) FROM mail_message WHERE user_id = :user AND folder_id = :folder")
-        .param("user", userId)
-        .param("folder", folderId)
-        .query(Long.class)
-        .single();
   }
 
   /** Sets or clears a flag on those of {@code ids} that belong to the user; returns the count. */
