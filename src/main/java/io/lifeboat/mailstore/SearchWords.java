@@ -30,8 +30,8 @@ public final class SearchWords {
   static final int MAX_WORDS = 20_000;
 
   /**
-   * Maximum words in a query. The webmail's search field takes 200 characters, so at most 100 words,
-   * and never reaches it; each word costs the search two index lookups.
+   * Maximum words in a query, each of which costs the search two index lookups. The webmail's
+   * search field takes 200 characters, so at most 100 words, and never reaches it.
    */
   public static final int MAX_QUERY_WORDS = 100;
 
