@@ -454,6 +454,9 @@ class FailoverDayIT {
     assertThat(count(entries, "flag.cleared", credentialUser, "access")).isEqualTo(25);
     assertThat(count(entries, "sync.rejected", sftp, null)).isEqualTo(1);
     assertThat(count(entries, "user.deleted", null, null)).isZero();
+    // Erin before access was switched on and after it was switched off, and Arjun of apac.
+    assertThat(count(entries, "webmail.login-rejected", "webmail", null)).isEqualTo(3);
+    assertThat(count(entries, "webmail.login", "webmail", null)).isPositive();
     assertThat(entries)
         .filteredOn(e -> "flag.set".equals(e.get("action")))
         .allSatisfy(e -> assertThat(e.get("clientAddress")).isEqualTo("127.0.0.1"));
