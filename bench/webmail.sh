@@ -7,8 +7,9 @@
 # Each time is one request's round trip, so server time plus a small client overhead.
 # Results are printed and written to target/webmail-benchmark.txt.
 #
-# Usage: bench/webmail.sh [messages]   (default 100000). Seeding 100,000 messages took 3 minutes
-# and the 20 searches about 15 minutes on a shared 2-core machine (docs/benchmarks.md).
+# Usage: bench/webmail.sh [messages]   (default 100000). Seeding 100,000 messages took 24 minutes
+# on a shared, loaded 2-core machine, and the timed requests about 3 minutes (docs/benchmarks.md).
+# The H2 database grew to 14 GB, so keep that much space free under the temporary folder.
 set -euo pipefail
 
 MESSAGES=${1:-100000}

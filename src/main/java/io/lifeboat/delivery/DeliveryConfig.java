@@ -1,5 +1,6 @@
 package io.lifeboat.delivery;
 
+import io.lifeboat.directory.UserRepository;
 import io.lifeboat.mailstore.LocalDelivery;
 import io.lifeboat.routing.Router;
 import io.lifeboat.smtp.SmtpProperties;
@@ -22,8 +23,10 @@ public class DeliveryConfig {
   }
 
   @Bean
-  MxResolver mxResolver() {
-    return new MxResolver();
+  MxResolver mxResolver(DeliveryProperties properties) {
+    return new MxResolver(
+        properties.dnsServers().stream().map(MxResolver::parseServer).toList(),
+        properties.dnsTimeout());
   }
 
   @Bean
@@ -33,8 +36,10 @@ public class DeliveryConfig {
       SmtpRelay relay,
       MxResolver mx,
       SmarthostProperties smarthost,
-      Spool spool) {
-    return new MessageDelivery(router, localDelivery, relay, mx, smarthost, spool);
+      Spool spool,
+      DeliveryProperties properties) {
+    return new MessageDelivery(
+        router, localDelivery, relay, mx, smarthost, spool, properties.mxPort());
   }
 
   @Bean
@@ -64,9 +69,18 @@ public class DeliveryConfig {
       QueueSignal signal,
       DeliveryProperties properties,
       TransactionTemplate transactions,
-      Clock clock) {
+      Clock clock,
+      UserRepository users) {
     return new DeliveryWorker(
-        repository, delivery, recorder, spool, signal, properties, transactions, clock);
+        repository,
+        delivery,
+        recorder,
+        spool,
+        signal,
+        properties,
+        transactions,
+        clock,
+        new FailoverWatch(users, repository, clock));
   }
 
   @Bean(name = "deliveryQueue")

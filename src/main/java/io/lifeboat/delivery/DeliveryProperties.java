@@ -1,6 +1,7 @@
 package io.lifeboat.delivery;
 
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -19,6 +20,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param timeout timeout for each read and write of an outbound SMTP conversation
  * @param healthMaxAge age of the oldest queued message above which the {@code deliveryQueue} health
  *     component reports {@code DEGRADED}
+ * @param dnsServers DNS servers for MX lookups as IP address and optional port; empty for the
+ *     system's resolvers
+ * @param dnsTimeout timeout of one DNS query
+ * @param mxPort port of MX hosts; 25 except in tests, which run fake MX hosts on loopback
  */
 @ConfigurationProperties(prefix = "lifeboat.delivery")
 public record DeliveryProperties(
@@ -33,7 +38,10 @@ public record DeliveryProperties(
     String nodeId,
     Duration connectTimeout,
     Duration timeout,
-    Duration healthMaxAge) {
+    Duration healthMaxAge,
+    List<String> dnsServers,
+    Duration dnsTimeout,
+    Integer mxPort) {
 
   public DeliveryProperties {
     if (enabled == null) {
@@ -48,6 +56,11 @@ public record DeliveryProperties(
     connectTimeout = orDefault(connectTimeout, Duration.ofSeconds(30));
     timeout = orDefault(timeout, Duration.ofMinutes(5));
     healthMaxAge = orDefault(healthMaxAge, Duration.ofHours(1));
+    dnsServers = dnsServers == null ? List.of() : List.copyOf(dnsServers);
+    dnsTimeout = orDefault(dnsTimeout, Duration.ofSeconds(10));
+    if (mxPort == null) {
+      mxPort = 25;
+    }
     if (concurrency <= 0) {
       concurrency = 16;
     }

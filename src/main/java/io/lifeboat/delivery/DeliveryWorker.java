@@ -22,9 +22,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Delivers queued mail. One dispatcher thread claims due recipients with {@code SELECT ... FOR
  * UPDATE SKIP LOCKED}, so several nodes can share one database, and runs each claimed message on a
- * virtual thread, at most {@code lifeboat.delivery.concurrency} at once. At startup the rows that
- * this node had claimed before it stopped become due again. Rows of other nodes become due when
- * their lease runs out.
+ * thread of its own, at most {@code lifeboat.delivery.concurrency} at once. At startup the rows
+ * that this node had claimed before it stopped become due again. Rows of other nodes become due
+ * when their lease runs out.
  */
 public class DeliveryWorker implements SmartLifecycle {
 
@@ -41,6 +41,7 @@ public class DeliveryWorker implements SmartLifecycle {
   private final DeliveryProperties properties;
   private final TransactionTemplate transactions;
   private final Clock clock;
+  private final FailoverWatch failoverWatch;
   private final Semaphore permits;
   private volatile boolean running;
   private Thread dispatcher;
@@ -55,7 +56,8 @@ public class DeliveryWorker implements SmartLifecycle {
       QueueSignal signal,
       DeliveryProperties properties,
       TransactionTemplate transactions,
-      Clock clock) {
+      Clock clock,
+      FailoverWatch failoverWatch) {
     this.repository = repository;
     this.delivery = delivery;
     this.recorder = recorder;
@@ -64,6 +66,7 @@ public class DeliveryWorker implements SmartLifecycle {
     this.properties = properties;
     this.transactions = transactions;
     this.clock = clock;
+    this.failoverWatch = failoverWatch;
     this.permits = new Semaphore(properties.concurrency());
   }
 
@@ -76,7 +79,11 @@ public class DeliveryWorker implements SmartLifecycle {
           released,
           properties.nodeId());
     }
-    workers = Executors.newVirtualThreadPerTaskExecutor();
+    // Platform threads, because a virtual thread that loads a class is pinned to its carrier: two
+    // relays loading mail classes from the packaged jar at once have hung the whole process.
+    workers =
+        Executors.newThreadPerTaskExecutor(
+            Thread.ofPlatform().name("delivery-", 1).daemon().factory());
     running = true;
     dispatcher = Thread.ofPlatform().name("delivery-dispatcher").daemon().start(this::dispatch);
     log.info(
@@ -120,6 +127,7 @@ public class DeliveryWorker implements SmartLifecycle {
     while (running) {
       try {
         housekeeping();
+        failoverWatch.check();
         if (dispatchOnce() == 0) {
           signal.await(properties.pollInterval());
         }

@@ -30,6 +30,7 @@ class MessageDelivery {
   private final MxResolver mx;
   private final SmarthostProperties smarthost;
   private final Spool spool;
+  private final int mxPort;
 
   MessageDelivery(
       Router router,
@@ -37,13 +38,15 @@ class MessageDelivery {
       SmtpRelay relay,
       MxResolver mx,
       SmarthostProperties smarthost,
-      Spool spool) {
+      Spool spool,
+      int mxPort) {
     this.router = router;
     this.localDelivery = localDelivery;
     this.relay = relay;
     this.mx = mx;
     this.smarthost = smarthost;
     this.spool = spool;
+    this.mxPort = mxPort;
   }
 
   /** The outcome of one entry and the route it took. */
@@ -178,7 +181,7 @@ class MessageDelivery {
     return new RelayTarget(
         result.failure() == null ? "mx " + domain : result.failure(),
         result.hosts(),
-        25,
+        mxPort,
         TlsPolicy.OPPORTUNISTIC,
         null,
         null);

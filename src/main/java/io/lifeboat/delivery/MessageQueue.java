@@ -64,11 +64,10 @@ public class MessageQueue {
       String clientAddress)
       throws IOException {
     Instant received = clock.instant();
+    QueueRepository.SealedRows rows =
+        repository.seal(queueId, envelope, origin, sizeBytes, sessionId, clientAddress, received);
     draft.commit(queueId);
-    Runnable insert =
-        () ->
-            repository.insert(
-                queueId, envelope, origin, sizeBytes, sessionId, clientAddress, received);
+    Runnable insert = () -> repository.insert(rows);
     try {
       if (TransactionSynchronizationManager.isActualTransactionActive()) {
         spool.syncFolder();

@@ -45,6 +45,48 @@ public class QueueRepository {
       String sessionId,
       String clientAddress,
       Instant received) {
+    insert(seal(id, envelope, origin, sizeBytes, sessionId, clientAddress, received));
+  }
+
+  /**
+   * Encrypts the addresses of a message's rows, so that the caller's thread does this work before
+   * the rows join a group commit.
+   */
+  SealedRows seal(
+      String id,
+      Envelope envelope,
+      Origin origin,
+      long sizeBytes,
+      String sessionId,
+      String clientAddress,
+      Instant received) {
+    List<String> recipients = envelope.recipients().stream().map(masterKey::seal).toList();
+    return new SealedRows(
+        id,
+        masterKey.seal(envelope.sender()),
+        envelope,
+        recipients,
+        origin,
+        sizeBytes,
+        sessionId,
+        clientAddress,
+        received);
+  }
+
+  /** The rows of one message with sender and recipients already encrypted. */
+  record SealedRows(
+      String id,
+      String sealedSender,
+      Envelope envelope,
+      List<String> sealedRecipients,
+      Origin origin,
+      long sizeBytes,
+      String sessionId,
+      String clientAddress,
+      Instant received) {}
+
+  /** Inserts sealed rows; runs inside the caller's transaction. */
+  void insert(SealedRows rows) {
     jdbc.sql(
             """
             INSERT INTO queue_message (id, sender_sealed, null_sender, origin, size_bytes,
@@ -52,26 +94,26 @@ public class QueueRepository {
             VALUES (:id, :sender, :nullSender, :origin, :size, :utf8, :eightBit, :session,
                     :client, :received)
             """)
-        .param("id", id)
-        .param("sender", masterKey.seal(envelope.sender()))
-        .param("nullSender", envelope.nullSender())
-        .param("origin", origin.name())
-        .param("size", sizeBytes)
-        .param("utf8", envelope.smtputf8())
-        .param("eightBit", envelope.eightBit())
-        .param("session", sessionId)
-        .param("client", clientAddress)
-        .param("received", Timestamp.from(received))
+        .param("id", rows.id())
+        .param("sender", rows.sealedSender())
+        .param("nullSender", rows.envelope().nullSender())
+        .param("origin", rows.origin().name())
+        .param("size", rows.sizeBytes())
+        .param("utf8", rows.envelope().smtputf8())
+        .param("eightBit", rows.envelope().eightBit())
+        .param("session", rows.sessionId())
+        .param("client", rows.clientAddress())
+        .param("received", Timestamp.from(rows.received()))
         .update();
-    for (String recipient : envelope.recipients()) {
+    for (String recipient : rows.sealedRecipients()) {
       jdbc.sql(
               """
               INSERT INTO queue_recipient (message_id, recipient_sealed, state, next_attempt)
               VALUES (:id, :recipient, 'queued', :due)
               """)
-          .param("id", id)
-          .param("recipient", masterKey.seal(recipient))
-          .param("due", Timestamp.from(received))
+          .param("id", rows.id())
+          .param("recipient", recipient)
+          .param("due", Timestamp.from(rows.received()))
           .update();
     }
   }
@@ -217,6 +259,43 @@ public class QueueRepository {
         .param("id", messageId)
         .param("now", Timestamp.from(now))
         .update();
+  }
+
+  /**
+   * Returns the queued rows that wait for a later attempt at a primary server, as row id and
+   * recipient.
+   */
+  public Map<Long, String> waitingForPrimary(Instant now) {
+    Map<Long, String> rows = new LinkedHashMap<>();
+    jdbc.sql(
+            """
+            SELECT id, recipient_sealed FROM queue_recipient
+             WHERE state = 'queued' AND route = 'primary' AND next_attempt > :now
+            """)
+        .param("now", Timestamp.from(now))
+        .query(
+            rs -> {
+              rows.put(rs.getLong("id"), masterKey.open(rs.getString("recipient_sealed")));
+            });
+    return rows;
+  }
+
+  /** Makes queued rows due now; returns how many changed. */
+  public int makeDue(List<Long> ids, Instant now) {
+    int changed = 0;
+    // Chunks keep the IN list far below PostgreSQL's limit of 65,535 bind parameters.
+    for (int from = 0; from < ids.size(); from += 1000) {
+      changed +=
+          jdbc.sql(
+                  """
+                  UPDATE queue_recipient SET next_attempt = :now
+                   WHERE id IN (:ids) AND state = 'queued' AND next_attempt > :now
+                  """)
+              .param("ids", ids.subList(from, Math.min(ids.size(), from + 1000)))
+              .param("now", Timestamp.from(now))
+              .update();
+    }
+    return changed;
   }
 
   /** Counts rows that are queued or being delivered. */

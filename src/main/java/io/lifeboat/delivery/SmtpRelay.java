@@ -34,22 +34,35 @@ class SmtpRelay {
   }
 
   /**
-   * Tries the target's hosts in order; the first one that accepts the connection decides the
-   * outcome. Returns an outcome for every recipient.
+   * Tries the target's hosts in order (RFC 5321 section 5.1). A host that cannot be reached or
+   * greets with an error is skipped, and recipients that a host defers with a 4xx reply are tried
+   * at the next host. Returns an outcome for every recipient.
    */
   Map<String, Outcome> send(RelayTarget target, QueueEntry message, Spool spool, List<String> to) {
+    Map<String, Outcome> outcomes = new LinkedHashMap<>();
+    List<String> remaining = to;
     String lastError = "no host to connect to";
     for (String host : target.hosts()) {
+      Map<String, Outcome> result;
       try {
-        return sendTo(host, target, message, spool, to);
+        result = sendTo(host, target, message, spool, remaining);
       } catch (ConnectFailedException e) {
         lastError = e.getMessage();
         log.debug("Connection to {} failed: {}", host, lastError);
+        continue;
       }
+      outcomes.putAll(result);
+      remaining =
+          remaining.stream()
+              .filter(r -> result.get(r) == null || result.get(r).kind() == Outcome.Kind.DEFERRED)
+              .toList();
+      if (remaining.isEmpty()) {
+        return outcomes;
+      }
+      log.debug("{} deferred {} recipients; trying the next host", host, remaining.size());
     }
-    Map<String, Outcome> outcomes = new LinkedHashMap<>();
-    for (String recipient : to) {
-      outcomes.put(recipient, Outcome.deferred(lastError));
+    for (String recipient : remaining) {
+      outcomes.putIfAbsent(recipient, Outcome.deferred(lastError));
     }
     return outcomes;
   }

@@ -31,7 +31,11 @@ import org.springframework.stereotype.Component;
 @Component
 public class Spool {
 
-  private static final int BUFFER_BYTES = 64 * 1024;
+  /**
+   * Buffer for the small header writes of a spool file. Segments of {@link SpoolCipher} are larger
+   * and pass through it.
+   */
+  private static final int BUFFER_BYTES = 8 * 1024;
 
   private final Path folder;
   private final Path incoming;

@@ -32,6 +32,7 @@ import javax.crypto.spec.SecretKeySpec;
 final class SpoolCipher {
 
   static final int SEGMENT_BYTES = 64 * 1024;
+  private static final int INITIAL_BUFFER_BYTES = 16 * 1024;
   private static final byte[] MAGIC = "LBS1".getBytes(StandardCharsets.US_ASCII);
   private static final int KEY_BYTES = 32;
   private static final int PREFIX_BYTES = 8;
@@ -176,9 +177,13 @@ final class SpoolCipher {
     private final OutputStream out;
     private final SecretKey key;
     private final byte[] prefix;
-    private final byte[] buffer = new byte[SEGMENT_BYTES];
-    private final byte[] sealed = new byte[SEGMENT_BYTES + TAG_BYTES];
     private final Cipher cipher;
+
+    // The buffers start small and grow up to one segment, so that a 10 KB message does not
+    // allocate two 64 KiB arrays. A segment is written only when SEGMENT_BYTES are filled, so the
+    // file layout does not depend on the buffer size.
+    private byte[] buffer = new byte[INITIAL_BUFFER_BYTES];
+    private byte[] sealed = new byte[INITIAL_BUFFER_BYTES + TAG_BYTES];
     private int filled;
     private int index;
     private boolean closed;
@@ -192,18 +197,14 @@ final class SpoolCipher {
 
     @Override
     public void write(int b) throws IOException {
-      if (filled == buffer.length) {
-        writeSegment(false);
-      }
+      makeRoom();
       buffer[filled++] = (byte) b;
     }
 
     @Override
     public void write(byte[] bytes, int offset, int length) throws IOException {
       while (length > 0) {
-        if (filled == buffer.length) {
-          writeSegment(false);
-        }
+        makeRoom();
         int n = Math.min(length, buffer.length - filled);
         System.arraycopy(bytes, offset, buffer, filled, n);
         filled += n;
@@ -220,6 +221,20 @@ final class SpoolCipher {
         writeSegment(true);
         out.flush();
       }
+    }
+
+    /** Makes room for at least one byte: grows a full buffer, or writes a full segment. */
+    private void makeRoom() throws IOException {
+      if (filled < buffer.length) {
+        return;
+      }
+      if (buffer.length < SEGMENT_BYTES) {
+        int size = Math.min(SEGMENT_BYTES, buffer.length * 2);
+        buffer = java.util.Arrays.copyOf(buffer, size);
+        sealed = new byte[size + TAG_BYTES];
+        return;
+      }
+      writeSegment(false);
     }
 
     private void writeSegment(boolean last) throws IOException {

@@ -276,6 +276,29 @@ public class UserRepository {
     return named.update(sql, params);
   }
 
+  /**
+   * Returns the ids, addresses and state change times of active users in failover whose state
+   * changed after {@code since}, for the delivery queue to re-route mail that waits for them.
+   */
+  public List<FailoverSwitch> failoverSwitchedSince(Instant since) {
+    return jdbc.sql(
+            """
+            SELECT u.id, u.email, s.modified FROM user_state s JOIN mail_user u ON u.id = s.user_id
+             WHERE s.failover = TRUE AND s.deactivated IS NULL AND s.modified > :since
+            """)
+        .param("since", Timestamp.from(since))
+        .query(
+            (rs, n) ->
+                new FailoverSwitch(
+                    rs.getLong("id"),
+                    rs.getString("email"),
+                    rs.getTimestamp("modified").toInstant()))
+        .list();
+  }
+
+  /** A user in failover and when its state last changed. */
+  public record FailoverSwitch(long userId, String email, Instant modified) {}
+
   /** Sets a flag on one user; returns false when it already had the value. */
   public boolean setFlag(long userId, Flag flag, boolean value, Instant now) {
     return jdbc.sql(

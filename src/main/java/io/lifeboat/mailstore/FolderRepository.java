@@ -18,15 +18,13 @@ public class FolderRepository {
   /** A folder row with its counts; {@code name} is the ciphertext of a custom folder's name. */
   public record Row(long id, FolderRole role, byte[] name, long total, long unread) {}
 
-  // An empty folder joins one row of nulls, so unread counts only rows whose seen is false.
+  /**
+   * Reads the cached counts, which {@link #addCounts} keeps in the transaction of every change to
+   * the folder's messages.
+   */
   private static final String SELECT_WITH_COUNTS =
-      """
-      SELECT f.id, f.role, f.name_encrypted, COUNT(m.id) AS total,
-             COUNT(CASE WHEN m.seen = FALSE THEN 1 END) AS unread
-        FROM mail_folder f LEFT JOIN mail_message m ON m.folder_id = f.id
-      """;
-
-  private static final String GROUP = " GROUP BY f.id, f.role, f.name_encrypted";
+      "SELECT id, role, name_encrypted, total_count AS total, unread_count AS unread"
+          + " FROM mail_folder";
 
   private final JdbcClient jdbc;
 
@@ -35,14 +33,14 @@ public class FolderRepository {
   }
 
   public List<Row> list(long userId) {
-    return jdbc.sql(SELECT_WITH_COUNTS + " WHERE f.user_id = :user" + GROUP + " ORDER BY f.id")
+    return jdbc.sql(SELECT_WITH_COUNTS + " WHERE user_id = :user ORDER BY id")
         .param("user", userId)
         .query(FolderRepository::map)
         .list();
   }
 
   public Optional<Row> find(long userId, long folderId) {
-    return jdbc.sql(SELECT_WITH_COUNTS + " WHERE f.user_id = :user AND f.id = :id" + GROUP)
+    return jdbc.sql(SELECT_WITH_COUNTS + " WHERE user_id = :user AND id = :id")
         .param("user", userId)
         .param("id", folderId)
         .query(FolderRepository::map)
@@ -82,6 +80,27 @@ public class FolderRepository {
         .param("now", Timestamp.from(now))
         .update(keys, "id");
     return keys.getKeyAs(Long.class);
+  }
+
+  /**
+   * Adds {@code total} and {@code unread} (either may be negative) to a folder's cached counts. The
+   * update is atomic in the database, so concurrent deliveries to one folder each count once.
+   */
+  public void addCounts(long userId, long folderId, long total, long unread) {
+    if (total == 0 && unread == 0) {
+      return;
+    }
+    jdbc.sql(
+            """
+            UPDATE mail_folder SET total_count = total_count + :total,
+                                   unread_count = unread_count + :unread
+             WHERE user_id = :user AND id = :id
+            """)
+        .param("total", total)
+        .param("unread", unread)
+        .param("user", userId)
+        .param("id", folderId)
+        .update();
   }
 
   public void rename(long userId, long folderId, byte[] encryptedName) {

@@ -30,7 +30,7 @@ class Folders {
 
   private final FolderRepository folders;
   private final MailboxRepository mailboxes;
-  private final MessageRepository messages;
+  private final MessageChanges changes;
   private final MailstoreProperties properties;
   private final TransactionTemplate transactions;
   private final Clock clock;
@@ -38,13 +38,13 @@ class Folders {
   Folders(
       FolderRepository folders,
       MailboxRepository mailboxes,
-      MessageRepository messages,
+      MessageChanges changes,
       MailstoreProperties properties,
       TransactionTemplate transactions,
       Clock clock) {
     this.folders = folders;
     this.mailboxes = mailboxes;
-    this.messages = messages;
+    this.changes = changes;
     this.properties = properties;
     this.transactions = transactions;
     this.clock = clock;
@@ -134,14 +134,7 @@ class Folders {
     }
     long userId = cipher.userId();
     long trashId = system(cipher, FolderRole.TRASH).id();
-    long moved =
-        inMailboxLock(
-            userId,
-            () -> {
-              long count = messages.moveAll(userId, folderId, trashId);
-              folders.delete(userId, folderId);
-              return count;
-            });
+    long moved = changes.moveAllAndDeleteFolder(userId, folderId, trashId);
     log.info("Deleted folder user={} folder={} messagesMovedToTrash={}", userId, folderId, moved);
     return (int) moved;
   }

@@ -5,8 +5,12 @@ import com.google.crypto.tink.StreamingAead;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.util.Collection;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The unwrapped data keys of one mailbox: AES-256-GCM-HKDF streaming encryption in 1 MiB segments
@@ -15,17 +19,23 @@ import java.security.GeneralSecurityException;
  * <p>Every ciphertext is bound by its associated data to the mailbox and, for messages, to the blob
  * key, which is unique per message. A ciphertext copied into another row, another mailbox or under
  * another blob key therefore fails to decrypt instead of showing the wrong content.
+ *
+ * <p>Search terms are keyed hashes (HMAC-SHA256) under a third key that is derived from the field
+ * key with HKDF, so they are equal only within one mailbox and cannot be computed without its data
+ * key.
  */
 public final class MailboxCipher {
 
   private final long userId;
   private final StreamingAead rawMessages;
   private final Aead fields;
+  private final SecretKeySpec searchKey;
 
-  MailboxCipher(long userId, StreamingAead rawMessages, Aead fields) {
+  MailboxCipher(long userId, StreamingAead rawMessages, Aead fields, byte[] searchKey) {
     this.userId = userId;
     this.rawMessages = rawMessages;
     this.fields = fields;
+    this.searchKey = new SecretKeySpec(searchKey, "HmacSHA256");
   }
 
   public long userId() {
@@ -70,6 +80,27 @@ public final class MailboxCipher {
     // folder row. Swapping the name ciphertexts of two folders of one mailbox goes unnoticed.
     byte[] plain = decrypt(ciphertext, associatedData("folder-name", ""), "folder name");
     return new String(plain, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Returns the search term of each word: the first 8 bytes of HMAC-SHA256 over the word's UTF-8
+   * bytes, as a signed long in the order of {@code words}. Two distinct words of one mailbox share
+   * a term with a probability of about 2^-64 per pair, which at worst adds a wrong search hit.
+   */
+  long[] searchTerms(Collection<String> words) {
+    Mac mac;
+    try {
+      mac = Mac.getInstance("HmacSHA256");
+      mac.init(searchKey);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HMAC-SHA256 is not available for mailbox " + userId, e);
+    }
+    long[] terms = new long[words.size()];
+    int i = 0;
+    for (String word : words) {
+      terms[i++] = ByteBuffer.wrap(mac.doFinal(word.getBytes(StandardCharsets.UTF_8))).getLong();
+    }
+    return terms;
   }
 
   private byte[] associatedData(String purpose, String blobKey) {

@@ -2,13 +2,16 @@ package io.lifeboat.mailstore;
 
 import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.ConfigurationV0;
+import com.google.crypto.tink.InsecureSecretKeyAccess;
 import com.google.crypto.tink.KeysetHandle;
 import com.google.crypto.tink.StreamingAead;
 import com.google.crypto.tink.TinkProtoKeysetFormat;
 import com.google.crypto.tink.aead.AeadConfig;
+import com.google.crypto.tink.aead.AesGcmKey;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import com.google.crypto.tink.streamingaead.PredefinedStreamingAeadParameters;
 import com.google.crypto.tink.streamingaead.StreamingAeadConfig;
+import com.google.crypto.tink.subtle.Hkdf;
 import io.lifeboat.crypto.MasterKey;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -73,7 +76,8 @@ public class MailboxKeys {
       return new MailboxCipher(
           userId,
           raw.getPrimitive(ConfigurationV0.get(), StreamingAead.class),
-          fields.getPrimitive(ConfigurationV0.get(), Aead.class));
+          fields.getPrimitive(ConfigurationV0.get(), Aead.class),
+          searchKey(userId, fields));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(
           "cannot unwrap the data keys of mailbox "
@@ -102,6 +106,25 @@ public class MailboxKeys {
             raw, masterKey, associatedData(userId, "raw")),
         TinkProtoKeysetFormat.serializeEncryptedKeyset(
             fields, masterKey, associatedData(userId, "fields")));
+  }
+
+  /**
+   * Derives the mailbox's search key from the primary field key with HKDF-SHA256, bound to the user
+   * id. Deriving it, rather than storing a fourth key, means that destroying the data keys destroys
+   * the search key too.
+   *
+   * <p>NOTE: the search terms depend on the primary field key. Rotating that key would need an
+   * index rebuild, and no code rotates it today.
+   */
+  private static byte[] searchKey(long userId, KeysetHandle fields)
+      throws GeneralSecurityException {
+    if (!(fields.getPrimary().getKey() instanceof AesGcmKey key)) {
+      throw new GeneralSecurityException(
+          "the field keyset of mailbox " + userId + " has no AES-GCM primary key");
+    }
+    byte[] keyBytes = key.getKeyBytes().toByteArray(InsecureSecretKeyAccess.get());
+    byte[] info = ("lifeboat/search-terms/v1/user=" + userId).getBytes(StandardCharsets.UTF_8);
+    return Hkdf.computeHkdf("HMACSHA256", keyBytes, new byte[0], info, 32);
   }
 
   private static byte[] associatedData(long userId, String keyset) {

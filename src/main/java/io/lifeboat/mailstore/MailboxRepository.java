@@ -66,6 +66,7 @@ public class MailboxRepository {
    * the message-to-folder reference per row, so a cascade from the mailbox alone could fail.
    */
   public boolean delete(long userId) {
+    jdbc.sql("DELETE FROM mail_search_term WHERE user_id = :id").param("id", userId).update();
     jdbc.sql("DELETE FROM mail_message WHERE user_id = :id").param("id", userId).update();
     jdbc.sql("DELETE FROM mail_folder WHERE user_id = :id").param("id", userId).update();
     return jdbc.sql("DELETE FROM mailbox WHERE user_id = :id").param("id", userId).update() > 0;

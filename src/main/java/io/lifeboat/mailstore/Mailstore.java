@@ -36,6 +36,8 @@ public class Mailstore {
   private final Folders folders;
   private final MessageRepository messages;
   private final MessageWriter writer;
+  private final MessageChanges changes;
+  private final SearchIndex searchIndex;
   private final BlobStore blobStore;
   private final MailstoreMetrics metrics;
   private final MailstoreProperties properties;
@@ -46,6 +48,8 @@ public class Mailstore {
       Folders folders,
       MessageRepository messages,
       MessageWriter writer,
+      MessageChanges changes,
+      SearchIndex searchIndex,
       BlobStore blobStore,
       MailstoreMetrics metrics,
       MailstoreProperties properties,
@@ -54,6 +58,8 @@ public class Mailstore {
     this.folders = folders;
     this.messages = messages;
     this.writer = writer;
+    this.changes = changes;
+    this.searchIndex = searchIndex;
     this.blobStore = blobStore;
     this.metrics = metrics;
     this.properties = properties;
@@ -117,12 +123,56 @@ public class Mailstore {
           "limit must be between 1 and " + properties.maxPageSize());
     }
     MailboxCipher cipher = mailboxes.open(userId);
-    folders.find(cipher, folderId);
+    MailFolder folder = folders.find(cipher, folderId);
     List<StoredMessage> page = new ArrayList<>();
-    for (Row row : messages.page(userId, folderId, offset, limit)) {
+    for (Row row : messages.page(userId, folderId, offset, limit, folder.total())) {
       page.add(view(cipher, row));
     }
-    return new MessagePage(page, messages.count(userId, folderId), offset, limit);
+    return new MessagePage(page, folder.total(), offset, limit);
+  }
+
+  /** The outcome of {@link #search}. */
+  public record SearchResult(List<StoredMessage> messages, boolean truncated, boolean complete) {
+
+    public SearchResult {
+      messages = List.copyOf(messages);
+    }
+  }
+
+  /**
+   * Searches one folder, or the whole mailbox when {@code folderId} is null, for messages that
+   * contain every word of {@code query} (see {@link SearchWords}) in the sender, the recipients,
+   * the subject or a text body. Returns the {@code limit} most recently stored matches, newest
+   * first. {@code truncated} is true when more matched, and {@code complete} is false while
+   * messages stored before the search index existed are still being indexed.
+   *
+   * @throws InvalidInputException when the query has too many words or the limit is below 1
+   */
+  public SearchResult search(long userId, Long folderId, String query, int limit) {
+    if (limit < 1) {
+      throw new InvalidInputException("limit", Integer.toString(limit), "limit must be 1 or more");
+    }
+    List<String> words = SearchWords.ofQuery(query);
+    if (words.isEmpty()) {
+      return new SearchResult(List.of(), false, true);
+    }
+    Timer.Sample sample = metrics.start();
+    String outcome = "failed";
+    try {
+      MailboxCipher cipher = mailboxes.open(userId);
+      if (folderId != null) {
+        folders.find(cipher, folderId);
+      }
+      SearchIndex.Hits hits = searchIndex.search(cipher, folderId, words, limit);
+      List<StoredMessage> found = new ArrayList<>();
+      for (Row row : hits.rows()) {
+        found.add(view(cipher, row));
+      }
+      outcome = "ok";
+      return new SearchResult(found, hits.truncated(), hits.complete());
+    } finally {
+      metrics.stop(sample, "search", outcome);
+    }
   }
 
   public StoredMessage message(long userId, long messageId) {
@@ -182,7 +232,7 @@ public class Mailstore {
   }
 
   public void setFlag(long userId, long messageId, MessageFlag flag, boolean value) {
-    if (messages.setFlag(userId, List.of(messageId), flag, value) == 0) {
+    if (setFlag(userId, List.of(messageId), flag, value) == 0) {
       throw messageNotFound(messageId);
     }
   }
@@ -192,13 +242,16 @@ public class Mailstore {
    * Returns how many messages matched.
    */
   public int setFlag(long userId, Collection<Long> messageIds, MessageFlag flag, boolean value) {
+    if (flag == MessageFlag.SEEN) {
+      return changes.setSeen(userId, messageIds, value);
+    }
     return messages.setFlag(userId, messageIds, flag, value);
   }
 
   public void move(long userId, long messageId, long folderId) {
     MailboxCipher cipher = mailboxes.open(userId);
     folders.find(cipher, folderId);
-    if (!messages.move(userId, messageId, folderId)) {
+    if (!changes.move(userId, messageId, folderId)) {
       throw messageNotFound(messageId);
     }
   }
@@ -215,7 +268,7 @@ public class Mailstore {
       move(userId, messageId, trash.id());
       return Deletion.MOVED_TO_TRASH;
     }
-    if (!messages.delete(userId, messageId)) {
+    if (!changes.remove(userId, messageId)) {
       throw messageNotFound(messageId);
     }
     writer.deleteBlob(userId, row.blobKey());

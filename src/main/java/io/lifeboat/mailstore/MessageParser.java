@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.apache.james.mime4j.MimeException;
 import org.apache.james.mime4j.MimeIOException;
 import org.apache.james.mime4j.codec.DecodeMonitor;
@@ -14,9 +15,9 @@ import org.apache.james.mime4j.stream.MimeConfig;
 import org.springframework.stereotype.Component;
 
 /**
- * Reads the metadata of a raw message in one streaming pass with mime4j. No body is held in memory
- * beyond the first {@value #TEXT_SAMPLE_BYTES} bytes of a text part, so the heap needed does not
- * grow with the message size.
+ * Reads the metadata and the search words of a raw message in one streaming pass with mime4j. No
+ * body is held in memory beyond the first {@value #TEXT_SAMPLE_BYTES} bytes of a text part, and the
+ * words are capped per message, so the heap needed does not grow with the message size.
  *
  * <p>Malformed content does not make {@link #parse} throw. Input that breaks mime4j's limits or
  * makes mime4j or the collector throw yields the metadata read up to that point with {@code parsed}
@@ -48,8 +49,12 @@ public class MessageParser {
           .setMaxNestingDepth(100)
           .build();
 
-  /** The outcome of one parse; {@code failure} names the exception type when parsing stopped. */
-  public record Result(MessageMetadata metadata, String failure) {
+  /**
+   * The outcome of one parse; {@code failure} names the exception type when parsing stopped, and
+   * {@code searchWords} are the distinct words of the envelope headers and text bodies (see {@link
+   * SearchWords}).
+   */
+  public record Result(MessageMetadata metadata, String failure, Set<String> searchWords) {
     public boolean parsed() {
       return failure == null;
     }
@@ -75,7 +80,7 @@ public class MessageParser {
     } catch (MimeException | MimeIOException | RuntimeException e) {
       failure = e.getClass().getSimpleName();
     }
-    return new Result(collector.metadata(failure == null), failure);
+    return new Result(collector.metadata(failure == null), failure, collector.searchWords());
   }
 
   static List<String> messageIds(String text, int max) {

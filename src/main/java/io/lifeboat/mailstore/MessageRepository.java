@@ -4,7 +4,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -42,9 +45,15 @@ public class MessageRepository {
       boolean parsed,
       byte[] metadata) {}
 
+  /** The folder and seen flag of a message, which decide the folder counts it is part of. */
+  public record Placement(long id, long folderId, boolean seen) {}
+
   private static final String COLUMNS =
       "id, folder_id, blob_key, size_bytes, received, seen, answered, flagged, deleted, parsed,"
           + " metadata";
+
+  private static final Comparator<Row> NEWEST_FIRST =
+      Comparator.comparing(Row::received).thenComparingLong(Row::id).reversed();
 
   private final JdbcClient jdbc;
 
@@ -102,28 +111,91 @@ public class MessageRepository {
         .optional();
   }
 
-  /** Returns one page of a folder, newest first; ties are broken by id, newest first. */
-  public List<Row> page(long userId, long folderId, int offset, int limit) {
+  /**
+   * Returns one page of a folder, newest first; ties are broken by id, newest first.
+   *
+   * <p>The page is read in two steps. The first finds the page's ids in the {@code (folder_id,
+   * received, id)} index alone, which is what makes a deep {@code OFFSET} cheap; the second reads
+   * those rows, scoped to the user. When the page lies in the older half of the folder, the first
+   * step counts from the oldest message, so no page skips more than half of the folder's index.
+   *
+   * @param folderTotal the folder's message count, used only to choose the end to count from
+   */
+  public List<Row> page(long userId, long folderId, int offset, int limit, long folderTotal) {
+    List<Long> ids;
+    if (offset > folderTotal / 2 && offset < folderTotal) {
+      long fromOldest = Math.max(0, folderTotal - offset - limit);
+      long size = Math.min(limit, folderTotal - offset);
+      ids = new ArrayList<>(pageIds(folderId, "ASC", fromOldest, size));
+      Collections.reverse(ids);
+    } else {
+      ids = pageIds(folderId, "DESC", offset, limit);
+    }
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    List<Row> rows =
+        new ArrayList<>(
+            jdbc.sql(
+                    "SELECT "
+                        + COLUMNS
+                        + " FROM mail_message WHERE user_id = :user AND id IN (:ids)")
+                .param("user", userId)
+                .param("ids", ids)
+                .query(MessageRepository::map)
+                .list());
+    rows.sort(NEWEST_FIRST);
+    return rows;
+  }
+
+  private List<Long> pageIds(long folderId, String direction, long offset, long limit) {
     return jdbc.sql(
-            "SELECT "
-                + COLUMNS
-                + " FROM mail_message WHERE user_id = :user AND folder_id = :folder"
-                + " ORDER BY received DESC, id DESC LIMIT :limit OFFSET :offset")
-        .param("user", userId)
+            // folder_id leads the ORDER BY although it is fixed, because H2 2.4 reads rows in
+            // index order only when the ORDER BY starts with the index's first column.
+            "SELECT id FROM mail_message WHERE folder_id = :folder ORDER BY folder_id "
+                + direction
+                + ", received "
+                + direction
+                + ", id "
+                + direction
+                + " LIMIT :limit OFFSET :offset")
         .param("folder", folderId)
         .param("limit", limit)
         .param("offset", offset)
-        .query(MessageRepository::map)
+        .query(Long.class)
         .list();
   }
 
-  public long count(long userId, long folderId) {
+  /** Returns folder and seen flag of those of {@code ids} that belong to the user. */
+  public List<Placement> placements(long userId, Collection<Long> ids) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
     return jdbc.sql(
-            "SELECT COUNT(*) FROM mail_message WHERE user_id = :user AND folder_id = :folder")
+            "SELECT id, folder_id, seen FROM mail_message WHERE user_id = :user AND id IN (:ids)")
         .param("user", userId)
-        .param("folder", folderId)
-        .query(Long.class)
-        .single();
+        .param("ids", ids)
+        .query((rs, n) -> new Placement(rs.getLong(1), rs.getLong(2), rs.getBoolean(3)))
+        .list();
+  }
+
+  /** Returns the user's rows among {@code ids}, newest first. */
+  public List<Row> findAll(long userId, Collection<Long> ids) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    List<Row> rows =
+        new ArrayList<>(
+            jdbc.sql(
+                    "SELECT "
+                        + COLUMNS
+                        + " FROM mail_message WHERE user_id = :user AND id IN (:ids)")
+                .param("user", userId)
+                .param("ids", ids)
+                .query(MessageRepository::map)
+                .list());
+    rows.sort(NEWEST_FIRST);
+    return rows;
   }
 
   /** Sets or clears a flag on those of {@code ids} that belong to the user; returns the count. */
@@ -151,12 +223,15 @@ public class MessageRepository {
         > 0;
   }
 
-  public int moveAll(long userId, long fromFolderId, long toFolderId) {
+  /** Moves the messages of a folder whose seen flag is {@code seen}; returns how many moved. */
+  public int moveAll(long userId, long fromFolderId, long toFolderId, boolean seen) {
     return jdbc.sql(
-            "UPDATE mail_message SET folder_id = :to WHERE user_id = :user AND folder_id = :from")
+            "UPDATE mail_message SET folder_id = :to"
+                + " WHERE user_id = :user AND folder_id = :from AND seen = :seen")
         .param("to", toFolderId)
         .param("user", userId)
         .param("from", fromFolderId)
+        .param("seen", seen)
         .update();
   }
 

@@ -13,10 +13,12 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Stores a raw message: reads it once, feeding the parser and the encrypting blob writer from the
- * same bytes, then inserts the message row with the encrypted metadata.
+ * same bytes, then inserts the message row with the encrypted metadata, its search terms and the
+ * folder's new counts in one transaction.
  */
 @Component
 class MessageWriter {
@@ -29,6 +31,7 @@ class MessageWriter {
       long size,
       MessageMetadata metadata,
       byte[] encryptedMetadata,
+      long[] searchTerms,
       String parseFailure) {
 
     boolean parsed() {
@@ -42,6 +45,9 @@ class MessageWriter {
   private final BlobStore blobStore;
   private final MessageParser parser;
   private final MessageRepository messages;
+  private final FolderRepository folders;
+  private final SearchTermRepository searchTerms;
+  private final TransactionTemplate transactions;
   private final MailstoreMetrics metrics;
   private final SecureRandom random = new SecureRandom();
 
@@ -49,10 +55,16 @@ class MessageWriter {
       BlobStore blobStore,
       MessageParser parser,
       MessageRepository messages,
+      FolderRepository folders,
+      SearchTermRepository searchTerms,
+      TransactionTemplate transactions,
       MailstoreMetrics metrics) {
     this.blobStore = blobStore;
     this.parser = parser;
     this.messages = messages;
+    this.folders = folders;
+    this.searchTerms = searchTerms;
+    this.transactions = transactions;
     this.metrics = metrics;
   }
 
@@ -85,18 +97,18 @@ class MessageWriter {
     }
     OptionalLong id;
     try {
-      id =
-          messages.insert(
-              new NewRow(
-                  cipher.userId(),
-                  folderId,
-                  deliveryKey,
-                  written.blobKey(),
-                  written.size(),
-                  received,
-                  flags,
-                  written.parsed(),
-                  written.encryptedMetadata()));
+      NewRow row =
+          new NewRow(
+              cipher.userId(),
+              folderId,
+              deliveryKey,
+              written.blobKey(),
+              written.size(),
+              received,
+              flags,
+              written.parsed(),
+              written.encryptedMetadata());
+      id = transactions.execute(status -> insert(row, written.searchTerms()));
     } catch (RuntimeException e) {
       deleteBlob(cipher.userId(), written.blobKey());
       throw e;
@@ -105,6 +117,20 @@ class MessageWriter {
       deleteBlob(cipher.userId(), written.blobKey());
     }
     return new Stored(id, written);
+  }
+
+  /**
+   * Inserts the row, its search terms and the folder's new counts. The caller runs it in one
+   * transaction, so the cached counts and the index always match the rows.
+   */
+  private OptionalLong insert(NewRow row, long[] terms) {
+    OptionalLong id = messages.insert(row);
+    if (id.isPresent()) {
+      searchTerms.replace(row.userId(), id.getAsLong(), terms);
+      long unread = row.flags().contains(MessageFlag.SEEN) ? 0 : 1;
+      folders.addCounts(row.userId(), row.folderId(), 1, unread);
+    }
+    return id;
   }
 
   /** Deletes a blob that no committed row references; a failure only leaves garbage behind. */
@@ -140,7 +166,8 @@ class MessageWriter {
         });
     MessageMetadata metadata = holder.result.metadata();
     byte[] encrypted = cipher.encryptMetadata(MetadataCodec.encode(metadata), blobKey);
-    return new Written(blobKey, holder.size, metadata, encrypted, holder.result.failure());
+    long[] terms = cipher.searchTerms(holder.result.searchWords());
+    return new Written(blobKey, holder.size, metadata, encrypted, terms, holder.result.failure());
   }
 
   /** Returns a fresh key under the mailbox's prefix, so that a purge can delete all at once. */

@@ -1,8 +1,11 @@
 package io.lifeboat.mailstore;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.SequenceInputStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -12,6 +15,7 @@ import java.util.Date;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import org.apache.james.mime4j.codec.DecodeMonitor;
 import org.apache.james.mime4j.codec.DecoderUtil;
 import org.apache.james.mime4j.dom.address.Address;
@@ -36,7 +40,8 @@ import org.jsoup.Jsoup;
 /**
  * Collects {@link MessageMetadata} from mime4j's parse events: the envelope headers of the top
  * entity, a text sample of the first text body for the snippet, and every other leaf part as an
- * attachment. One instance serves one message.
+ * attachment. It also collects the search words of the envelope headers and of every text body,
+ * reading each body once as a stream. One instance serves one message.
  */
 final class MetadataCollector extends AbstractContentHandler {
 
@@ -63,6 +68,7 @@ final class MetadataCollector extends AbstractContentHandler {
   private String plainSnippet;
   private String htmlSnippet;
   private boolean hasAttachments;
+  private final SearchWords searchWords = new SearchWords();
 
   /** Header state of the entity being read: the top message or a body part. */
   private boolean topHeaderDone;
@@ -111,6 +117,11 @@ final class MetadataCollector extends AbstractContentHandler {
         parsed);
   }
 
+  /** Returns the distinct search words of the headers and text bodies read so far. */
+  Set<String> searchWords() {
+    return searchWords.words();
+  }
+
   @Override
   public void startHeader() {
     disposition = null;
@@ -140,6 +151,9 @@ final class MetadataCollector extends AbstractContentHandler {
 
   @Override
   public void endHeader() {
+    if (!topHeaderDone) {
+      addHeaderSearchWords();
+    }
     topHeaderDone = true;
     fileName = firstNonBlank(dispositionFileName, typeName);
   }
@@ -172,14 +186,7 @@ final class MetadataCollector extends AbstractContentHandler {
             && fileName == null;
 
     if (textBody) {
-      if ("text/plain".equals(mimeType) && plainSnippet == null) {
-        plainSnippet = snippet(readSample(content, descriptor.getCharset()), false);
-        return;
-      }
-      if ("text/html".equals(mimeType) && htmlSnippet == null) {
-        htmlSnippet = snippet(readSample(content, descriptor.getCharset()), true);
-        return;
-      }
+      readTextBody(content, descriptor.getCharset(), "text/html".equals(mimeType));
       // Further text bodies (the other half of an alternative, a footer) are not attachments.
       return;
     }
@@ -204,6 +211,38 @@ final class MetadataCollector extends AbstractContentHandler {
     long size = content.transferTo(OutputStream.nullOutputStream());
     if (attachments.size() < MAX_ATTACHMENTS) {
       attachments.add(new AttachmentInfo(fileName, mimeType, size, partPath()));
+    }
+  }
+
+  /**
+   * Reads a text body once: its first {@link MessageParser#TEXT_SAMPLE_BYTES} bytes make the
+   * snippet if none is set yet, and the whole body is streamed into the search words.
+   */
+  private void readTextBody(InputStream content, String charsetName, boolean html)
+      throws IOException {
+    byte[] sample = content.readNBytes(MessageParser.TEXT_SAMPLE_BYTES);
+    if (!html && plainSnippet == null) {
+      plainSnippet = snippet(decodeSample(sample, charsetName), false);
+    }
+    if (html && htmlSnippet == null) {
+      htmlSnippet = snippet(decodeSample(sample, charsetName), true);
+    }
+    Charset charset = charsetName == null ? null : CharsetUtil.lookup(charsetName);
+    if (charset == null || charset.equals(StandardCharsets.US_ASCII)) {
+      // Undeclared 8-bit text is most often UTF-8, and undecodable bytes only split words.
+      charset = StandardCharsets.UTF_8;
+    }
+    InputStream whole = new SequenceInputStream(new ByteArrayInputStream(sample), content);
+    searchWords.add(new InputStreamReader(whole, charset), html);
+  }
+
+  private void addHeaderSearchWords() {
+    searchWords.add(subject);
+    for (List<MailAddress> list : List.of(from, to, cc, bcc)) {
+      for (MailAddress address : list) {
+        searchWords.add(address.name());
+        searchWords.add(address.address());
+      }
     }
   }
 
@@ -335,8 +374,7 @@ final class MetadataCollector extends AbstractContentHandler {
     return path.toString();
   }
 
-  private static String readSample(InputStream content, String charsetName) throws IOException {
-    byte[] sample = content.readNBytes(MessageParser.TEXT_SAMPLE_BYTES);
+  private static String decodeSample(byte[] sample, String charsetName) {
     Charset charset = charsetName == null ? null : CharsetUtil.lookup(charsetName);
     if (charset == null || charset.equals(StandardCharsets.US_ASCII)) {
       // Unknown or missing labels, and "us-ascii" on 8-bit text, are common: guess instead.

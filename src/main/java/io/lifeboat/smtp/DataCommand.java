@@ -1,18 +1,15 @@
 package io.lifeboat.smtp;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
 import java.time.Duration;
-import org.subethamail.smtp.internal.io.DotTerminatedInputStream;
-import org.subethamail.smtp.internal.io.DotUnstuffingInputStream;
 import org.subethamail.smtp.server.Session;
 
 /**
- * DATA (RFC 5321 section 4.1.1.4). The library's {@link DotTerminatedInputStream} ends the message
- * only at {@code <CRLF>.<CRLF>}; {@link DataGuard} then rejects bare CR, bare LF and NUL, so that
- * no byte sequence can end a message early or smuggle a second one. While DATA is read, the socket
- * read timeout is the data timeout instead of the command timeout.
+ * DATA (RFC 5321 section 4.1.1.4). {@link SmtpDataStream} ends the message only at {@code
+ * <CRLF>.<CRLF>}, and {@link DataGuard} then rejects bare CR, bare LF and NUL, so that no byte
+ * sequence can end a message early or smuggle a second one. While DATA is read, the socket read
+ * timeout is the data timeout instead of the command timeout.
  */
 final class DataCommand extends SmtpCommand {
 
@@ -44,11 +41,7 @@ final class DataCommand extends SmtpCommand {
     socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, dataTimeout.toMillis()));
     Reply reply;
     try {
-      // NOTE: DotTerminatedInputStream reads one byte per call. It is the largest CPU cost of
-      // ingest (docs/benchmarks.md) and stays because it is the library's tested parser.
-      InputStream data =
-          new DotUnstuffingInputStream(new DotTerminatedInputStream(session.getRawInput()));
-      reply = transaction.receive(data);
+      reply = transaction.receive(new SmtpDataStream(session.getRawInput()));
     } finally {
       socket.setSoTimeout(commandTimeout);
     }

@@ -26,7 +26,9 @@ import org.springframework.stereotype.Component;
 class MessageReceiver {
 
   private static final Logger log = LoggerFactory.getLogger(MessageReceiver.class);
-  private static final int BUFFER_BYTES = 64 * 1024;
+
+  /** Size of the copy buffer between DATA and the spool; {@link SmtpDataStream} reads 8 KiB. */
+  private static final int BUFFER_BYTES = 16 * 1024;
 
   /** Received headers that a message may arrive with; Postfix's hop count limit is also 50. */
   static final int MAX_RECEIVED_HEADERS = 50;

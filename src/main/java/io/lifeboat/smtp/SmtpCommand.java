@@ -15,21 +15,36 @@ import org.subethamail.smtp.server.Session;
 abstract class SmtpCommand extends BaseCommand {
 
   private final Timer timer;
+  private SmtpDrain drain = new SmtpDrain();
 
   SmtpCommand(String verb, String help, SmtpMetrics metrics) {
     super(verb, help);
     this.timer = metrics.command(verb);
   }
 
+  /** Sets the listener's shutdown state, which every command checks before it runs. */
+  SmtpCommand drain(SmtpDrain drain) {
+    this.drain = drain;
+    return this;
+  }
+
   @Override
   public final void execute(String line, Session session)
       throws IOException, DropConnectionException {
     MDC.put("smtpSession", session.getSessionId());
+    drain.commandStarted();
     long started = System.nanoTime();
     try {
+      if (drain.draining() && !(this instanceof SimpleCommands.Quit)) {
+        // RFC 5321 section 3.8: a server that must shut down replies 421 and closes.
+        session.sendResponse(SmtpDrain.REPLY);
+        session.quit();
+        return;
+      }
       handle(line, session);
     } finally {
       timer.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+      drain.commandEnded();
     }
   }
 

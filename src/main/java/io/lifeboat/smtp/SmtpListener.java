@@ -15,8 +15,8 @@ import org.subethamail.smtp.server.SMTPServer;
 
 /**
  * The inbound SMTP listener on {@code lifeboat.smtp.port}. It runs the SubEthaSMTP server with
- * Lifeboat's own commands in place of the library's, one virtual thread per session. It starts
- * after the database and stops first, so that no message is accepted that cannot be stored.
+ * Lifeboat's own commands in place of the library's, one thread per session. It starts after the
+ * database and stops first, so that no message is accepted that cannot be stored.
  */
 public class SmtpListener implements SmartLifecycle {
 
@@ -28,6 +28,7 @@ public class SmtpListener implements SmartLifecycle {
   private final SmtpMetrics metrics;
   private volatile SMTPServer server;
   private ExecutorService sessions;
+  private SmtpDrain drain;
 
   SmtpListener(
       SmtpProperties properties,
@@ -44,13 +45,16 @@ public class SmtpListener implements SmartLifecycle {
   public synchronized void start() {
     SSLContext tls =
         TlsContexts.create(properties.tls(), lifeboat.dataDir(), properties.hostname());
-    sessions = Executors.newVirtualThreadPerTaskExecutor();
+    // Platform threads, for the reason given on spring.threads.virtual.enabled in
+    // application.properties. maxConnections bounds their number.
+    sessions = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().name("smtp-", 1).factory());
+    drain = new SmtpDrain();
     SMTPServer.Builder builder =
         SMTPServer.port(properties.port())
             .hostName(properties.hostname())
             .softwareName("Lifeboat")
             .messageHandlerFactory(context -> new InboundTransaction(context, receiver))
-            .sessionHandler(new SmtpSessions(metrics))
+            .sessionHandler(new SmtpSessions(metrics, drain))
             .executorService(sessions)
             .maxConnections(properties.maxConnections())
             .connectionTimeoutMs((int) properties.commandTimeout().toMillis())
@@ -91,18 +95,42 @@ public class SmtpListener implements SmartLifecycle {
             new SimpleCommands.Unsupported("EXPN", metrics),
             new SimpleCommands.Unsupported("AUTH", metrics),
             new SimpleCommands.Unsupported("BDAT", metrics));
-    installed.forEach(commands::addCommand);
+    installed.forEach(command -> commands.addCommand(command.drain(drain)));
   }
 
+  /**
+   * Drains, then stops the listener. New sessions and new commands get {@code 421 4.3.2} at once,
+   * and commands already running, such as a DATA being received, get up to {@code
+   * lifeboat.smtp.shutdown-grace} to finish, so that a message is either confirmed after it is
+   * stored or not confirmed at all. Sessions still open after that are closed.
+   */
   @Override
   public synchronized void stop() {
     SMTPServer running = server;
-    server = null;
-    if (running != null) {
-      running.stop();
-      sessions.shutdownNow();
-      log.info("SMTP listener stopped");
+    if (running == null) {
+      return;
     }
+    drain.start();
+    log.info(
+        "SMTP listener draining: new sessions and commands get 421, running commands have {} to"
+            + " finish",
+        properties.shutdownGrace());
+    try {
+      int unfinished = drain.awaitIdle(properties.shutdownGrace());
+      if (unfinished > 0) {
+        log.warn(
+            "SMTP listener stopping with {} commands unfinished; their clients retry later",
+            unfinished);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    // NOTE: sessions that wait for their next command are closed without a 421 reply, because
+    // only the session's own thread may write to it.
+    server = null;
+    running.stop();
+    sessions.shutdownNow();
+    log.info("SMTP listener stopped");
   }
 
   @Override

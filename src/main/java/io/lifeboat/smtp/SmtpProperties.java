@@ -18,6 +18,8 @@ import org.springframework.util.unit.DataSize;
  * @param commandTimeout idle time allowed while waiting for a command
  * @param dataTimeout idle time allowed between two reads while receiving DATA
  * @param tls the STARTTLS certificate
+ * @param shutdownGrace time that running commands, such as a DATA in progress, get to finish when
+ *     the listener stops
  */
 @ConfigurationProperties(prefix = "lifeboat.smtp")
 public record SmtpProperties(
@@ -30,7 +32,8 @@ public record SmtpProperties(
     int maxConnections,
     Duration commandTimeout,
     Duration dataTimeout,
-    Tls tls) {
+    Tls tls,
+    Duration shutdownGrace) {
 
   public SmtpProperties {
     if (enabled == null) {
@@ -53,6 +56,9 @@ public record SmtpProperties(
     }
     if (dataTimeout == null) {
       dataTimeout = Duration.ofMinutes(10);
+    }
+    if (shutdownGrace == null || shutdownGrace.isNegative()) {
+      shutdownGrace = Duration.ofSeconds(20);
     }
     if (tls == null) {
       tls = new Tls(null, null, null);

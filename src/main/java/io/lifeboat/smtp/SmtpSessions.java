@@ -11,13 +11,22 @@ final class SmtpSessions implements SessionHandler {
   private static final Logger log = LoggerFactory.getLogger(SmtpSessions.class);
 
   private final SmtpMetrics metrics;
+  private final SmtpDrain drain;
 
-  SmtpSessions(SmtpMetrics metrics) {
+  SmtpSessions(SmtpMetrics metrics, SmtpDrain drain) {
     this.metrics = metrics;
+    this.drain = drain;
   }
 
+  /**
+   * Accepts a session unless the listener is shutting down. The library then sends the greeting, or
+   * sends this reply and closes. It calls {@link #onSessionEnd} only for accepted sessions.
+   */
   @Override
   public SessionAcceptance accept(Session session) {
+    if (drain.draining()) {
+      return SessionAcceptance.failure(421, SmtpDrain.REPLY.substring(4));
+    }
     metrics.sessionStarted();
     log.debug(
         "SMTP session started session={} client={}",

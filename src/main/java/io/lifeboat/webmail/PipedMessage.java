@@ -8,7 +8,7 @@ import java.io.PipedOutputStream;
 
 /**
  * Turns a message writer into an input stream for {@link io.lifeboat.mailstore.Mailstore#append},
- * so that a composed message is stored without a plain-text copy in memory or on disk. A virtual
+ * so that a composed message is stored without a plain-text copy in memory or on disk. A second
  * thread writes into a pipe. When it fails, the reader gets the failure instead of a silently
  * shortened message.
  */
@@ -23,7 +23,8 @@ final class PipedMessage extends PipedInputStream {
     super(BUFFER);
     PipedOutputStream out = new PipedOutputStream(this);
     writerThread =
-        Thread.ofVirtual()
+        Thread.ofPlatform()
+            .daemon()
             .name("compose-pipe")
             .start(
                 () -> {

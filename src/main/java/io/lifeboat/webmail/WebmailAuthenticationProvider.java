@@ -1,15 +1,20 @@
 package io.lifeboat.webmail;
 
 import io.lifeboat.account.PasswordHasher;
+import io.lifeboat.audit.Actor;
+import io.lifeboat.audit.AuditLog;
+import io.lifeboat.audit.AuditLog.Change;
 import io.lifeboat.directory.User;
 import io.lifeboat.directory.UserRepository;
 import io.lifeboat.directory.UserRules;
 import io.lifeboat.security.AuthThrottle;
 import io.lifeboat.security.ThrottledException;
+import io.lifeboat.web.RequestIdFilter;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.security.authentication.AuthenticationProvider;
@@ -19,6 +24,8 @@ import org.springframework.security.authentication.UsernamePasswordAuthenticatio
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.web.authentication.WebAuthenticationDetails;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
  * Webmail login with the corporate address and password. A wrong address and a wrong password get
@@ -36,13 +43,19 @@ public class WebmailAuthenticationProvider implements AuthenticationProvider {
   private final UserRepository users;
   private final PasswordHasher hasher;
   private final AuthThrottle throttle;
+  private final AuditLog audit;
   private final Clock clock;
 
   public WebmailAuthenticationProvider(
-      UserRepository users, PasswordHasher hasher, AuthThrottle throttle, Clock clock) {
+      UserRepository users,
+      PasswordHasher hasher,
+      AuthThrottle throttle,
+      AuditLog audit,
+      Clock clock) {
     this.users = users;
     this.hasher = hasher;
     this.throttle = throttle;
+    this.audit = audit;
     this.clock = clock;
     this.decoyHash = hasher.hash("decoy-password-for-timing");
   }
@@ -65,12 +78,14 @@ public class WebmailAuthenticationProvider implements AuthenticationProvider {
       throttle.failed(addressKey);
       throttle.failed(accountKey);
       log.info("Webmail login failed user={} address={}", email, clientAddress(request));
+      found.ifPresent(user -> record(request, user, "webmail.login-failed"));
       throw new BadCredentialsException("wrong address or password");
     }
     User user = found.get();
     if (!user.access()) {
       log.info(
           "Webmail login rejected, access closed customer={} user={}", user.customerId(), email);
+      record(request, user, "webmail.login-rejected");
       throw new DisabledException("standby mailbox not open");
     }
     throttle.succeeded(addressKey);
@@ -85,8 +100,20 @@ public class WebmailAuthenticationProvider implements AuthenticationProvider {
             user.timezone(),
             clock.instant());
     log.info("Webmail login customer={} user={}", user.customerId(), email);
+    record(request, user, "webmail.login");
     return UsernamePasswordAuthenticationToken.authenticated(
         principal, null, List.of(new SimpleGrantedAuthority(ROLE)));
+  }
+
+  /** Records a login attempt of a known user in the audit log, with {@code webmail} as actor. */
+  private void record(Authentication request, User user, String action) {
+    String requestId =
+        RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes
+            ? RequestIdFilter.requestId(attributes.getRequest())
+            : UUID.randomUUID().toString();
+    audit.record(
+        new Actor(requestId, "webmail", clientAddress(request)),
+        new Change(user.customerId(), user.email(), action, null, null, null));
   }
 
   private static Instant later(Instant a, Instant b) {

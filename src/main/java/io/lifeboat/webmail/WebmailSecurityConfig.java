@@ -1,6 +1,7 @@
 package io.lifeboat.webmail;
 
 import io.lifeboat.account.PasswordHasher;
+import io.lifeboat.audit.AuditLog;
 import io.lifeboat.directory.UserRepository;
 import io.lifeboat.security.AuthThrottle;
 import io.lifeboat.security.ThrottledException;
@@ -39,6 +40,7 @@ public class WebmailSecurityConfig {
       PasswordHasher hasher,
       AuthThrottle throttle,
       JdbcClient jdbc,
+      AuditLog audit,
       Clock clock)
       throws Exception {
     http.securityMatcher(PATHS)
@@ -49,7 +51,8 @@ public class WebmailSecurityConfig {
                     .anyRequest()
                     .hasAuthority(WebmailAuthenticationProvider.ROLE))
         .authenticationManager(
-            new ProviderManager(new WebmailAuthenticationProvider(users, hasher, throttle, clock)))
+            new ProviderManager(
+                new WebmailAuthenticationProvider(users, hasher, throttle, audit, clock)))
         .formLogin(
             f ->
                 f.loginPage("/login")

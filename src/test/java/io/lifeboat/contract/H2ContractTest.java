@@ -17,7 +17,8 @@ class H2ContractTest extends RunningLifeboat
         OperatorContract,
         ServiceContract,
         ConcurrencyContract,
-        LogContract {
+        LogContract,
+        MailboxCountContract {
 
   @DynamicPropertySource
   static void backend(DynamicPropertyRegistry registry) {

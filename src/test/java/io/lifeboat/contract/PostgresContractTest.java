@@ -22,7 +22,8 @@ class PostgresContractTest extends RunningLifeboat
         OperatorContract,
         ServiceContract,
         ConcurrencyContract,
-        LogContract {
+        LogContract,
+        MailboxCountContract {
 
   @DynamicPropertySource
   static void backend(DynamicPropertyRegistry registry) {

@@ -20,31 +20,33 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Kills the service with SIGKILL while clients send mail and it delivers, starts it again on the
- * same data folder, and checks that every message that got {@code 250} is delivered exactly once
- * and that no message is delivered in part.
+ * Kills the service with SIGKILL while clients send mail and it delivers into the encrypted
+ * mailstore, starts it again on the same data folder, and reads the Inbox back through the
+ * restarted service's mailstore: every message that got {@code 250} is stored exactly once by its
+ * Message-ID, and every stored message decrypts and is complete.
  */
 class CrashRecoveryTest {
 
-  private static final Pattern TOKEN = Pattern.compile("Subject: crash-(\\d+)");
+  private static final Pattern MESSAGE_ID = Pattern.compile("<?crash-(\\d+)@crash\\.test>?");
   private static final int CLIENTS = 8;
   private static final Duration LOAD = Duration.ofSeconds(4);
 
   @TempDir Path folder;
 
+  /** The child's report: queue depth and, per stored message, its token and content check. */
+  private record Report(long depth, Map<Integer, Integer> counts, List<String> damaged) {}
+
   @Test
   void acknowledgedMailSurvivesSigkillOnce() throws Exception {
     Path data = folder.resolve("data");
-    Path mailstore = folder.resolve("mailstore");
     int smtpPort = freePort();
     int httpPort = freePort();
 
-    Process first = startChild(data, mailstore, smtpPort, httpPort, folder.resolve("first.log"));
+    Process first = startChild(data, smtpPort, httpPort, folder.resolve("first.log"));
     Set<Integer> acknowledged = ConcurrentHashMap.newKeySet();
     try {
       sendUntilKilled(first, smtpPort, acknowledged);
@@ -54,26 +56,32 @@ class CrashRecoveryTest {
     }
     assertThat(acknowledged).as("messages acknowledged before the kill").isNotEmpty();
 
-    Process second = startChild(data, mailstore, smtpPort, httpPort, folder.resolve("second.log"));
+    Process second = startChild(data, smtpPort, httpPort, folder.resolve("second.log"));
     try {
       Instant deadline = Instant.now().plusSeconds(40);
-      Map<Integer, Integer> delivered = deliveredTokens(mailstore);
-      while (!delivered.keySet().containsAll(acknowledged) && Instant.now().isBefore(deadline)) {
-        Thread.sleep(200);
-        delivered = deliveredTokens(mailstore);
+      Report report = report();
+      while ((report.depth() > 0 || !report.counts().keySet().containsAll(acknowledged))
+          && Instant.now().isBefore(deadline)) {
+        Thread.sleep(500);
+        report = report();
       }
-      Thread.sleep(1000);
-      delivered = deliveredTokens(mailstore);
 
+      System.out.printf(
+          "Crash test: %d messages acknowledged, %d stored, queue depth %d%n",
+          acknowledged.size(), report.counts().size(), report.depth());
       List<Integer> missing = new ArrayList<>(acknowledged);
-      missing.removeAll(delivered.keySet());
-      assertThat(missing).as("acknowledged messages not delivered after the restart").isEmpty();
+      missing.removeAll(report.counts().keySet());
+      assertThat(missing).as("acknowledged messages not in the Inbox after the restart").isEmpty();
       List<Integer> duplicates =
-          delivered.entrySet().stream()
+          report.counts().entrySet().stream()
               .filter(e -> e.getValue() > 1)
               .map(Map.Entry::getKey)
               .toList();
-      assertThat(duplicates).as("messages delivered more than once").isEmpty();
+      assertThat(duplicates).as("messages stored more than once").isEmpty();
+      assertThat(report.damaged())
+          .as("stored messages that are incomplete or unreadable")
+          .isEmpty();
+      assertThat(report.depth()).as("queue depth after the restart").isZero();
     } finally {
       second.destroyForcibly();
       second.waitFor();
@@ -109,7 +117,9 @@ class CrashRecoveryTest {
           wire.command("DATA");
           String reply =
               wire.command(
-                  "Subject: crash-"
+                  "Message-ID: <crash-"
+                      + token
+                      + "@crash.test>\r\nSubject: crash-"
                       + token
                       + "\r\n\r\n"
                       + "line of the message body\r\n".repeat(300)
@@ -126,34 +136,36 @@ class CrashRecoveryTest {
     }
   }
 
-  /** Returns how often each token was delivered, checking that each delivery is complete. */
-  private static Map<Integer, Integer> deliveredTokens(Path mailstore) throws IOException {
-    Map<Integer, Integer> counts = new HashMap<>();
-    if (!Files.isDirectory(mailstore)) {
-      return counts;
+  /** Asks the running child for a report of the Inbox and parses it. */
+  private Report report() throws IOException, InterruptedException {
+    Path request = folder.resolve("report-request");
+    Path report = folder.resolve("report");
+    Files.deleteIfExists(report);
+    Files.createFile(request);
+    Instant deadline = Instant.now().plusSeconds(30);
+    while (!Files.exists(report)) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError("the child wrote no Inbox report within 30 seconds");
+      }
+      Thread.sleep(50);
     }
-    List<Path> files = new ArrayList<>();
-    try (Stream<Path> inboxes = Files.list(mailstore)) {
-      for (Path inbox : inboxes.toList()) {
-        try (Stream<Path> messages = Files.list(inbox)) {
-          messages.filter(f -> f.toString().endsWith(".eml")).forEach(files::add);
-        }
+    List<String> lines = Files.readAllLines(report);
+    long depth = Long.parseLong(lines.get(0).substring("depth ".length()));
+    Map<Integer, Integer> counts = new HashMap<>();
+    List<String> damaged = new ArrayList<>();
+    for (String line : lines.subList(1, lines.size())) {
+      String[] fields = line.split(" ");
+      Matcher m = MESSAGE_ID.matcher(fields[1]);
+      assertThat(m.matches()).as("Message-ID in report line: " + line).isTrue();
+      counts.merge(Integer.parseInt(m.group(1)), 1, Integer::sum);
+      if (!fields[2].equals("complete")) {
+        damaged.add(line);
       }
     }
-    for (Path file : files) {
-      String message = Files.readString(file);
-      Matcher m = TOKEN.matcher(message);
-      assertThat(m.find()).as("subject of " + file).isTrue();
-      int token = Integer.parseInt(m.group(1));
-      assertThat(message)
-          .as("delivered message " + token + " is complete")
-          .endsWith("END crash-" + token + "\r\n");
-      counts.merge(token, 1, Integer::sum);
-    }
-    return counts;
+    return new Report(depth, counts, damaged);
   }
 
-  private static Process startChild(Path data, Path mailstore, int smtpPort, int httpPort, Path log)
+  private Process startChild(Path data, int smtpPort, int httpPort, Path log)
       throws IOException, InterruptedException {
     String classpath =
         System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
@@ -164,7 +176,8 @@ class CrashRecoveryTest {
                 "-Xmx512m",
                 // Quick start for a short-lived child; the JIT level does not affect durability.
                 "-XX:TieredStopAtLevel=1",
-                "-Dcrash.mailstore=" + mailstore,
+                "-Dcrash.report-request=" + folder.resolve("report-request"),
+                "-Dcrash.report=" + folder.resolve("report"),
                 "-cp",
                 classpath,
                 CrashChild.class.getName(),

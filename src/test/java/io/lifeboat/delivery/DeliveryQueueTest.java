@@ -2,26 +2,36 @@ package io.lifeboat.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lifeboat.audit.Actor;
 import io.lifeboat.directory.Flag;
+import io.lifeboat.operator.CustomerService;
 import io.lifeboat.testing.FakeSmtpServer;
 import io.lifeboat.testing.FakeSmtpServer.Mode;
 import io.lifeboat.testing.MailPathTest;
 import io.lifeboat.testing.SmtpWire;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** The delivery queue against a fake primary server that accepts, fails or stalls. */
 class DeliveryQueueTest extends MailPathTest {
 
   @Autowired QueueRepository repository;
+  @Autowired CustomerService customerService;
+  @LocalServerPort int httpPort;
 
   @AfterEach
   void restoreFailover() {
@@ -158,6 +168,57 @@ class DeliveryQueueTest extends MailPathTest {
         () -> inbox(PRIMARY_USER).stream().anyMatch(m -> m.contains(subject)));
     await("removal from the queue", () -> repository.find(queueId).isEmpty());
     assertThat(PRIMARY.received()).noneMatch(r -> r.text().contains(subject));
+  }
+
+  @Test
+  void customerWideFailoverSwitchWakesWaitingMail() throws Exception {
+    PRIMARY.mode(Mode.TEMPORARY_FAILURE);
+    String subject = "wake " + UUID.randomUUID();
+    String queueId = send("sender@outside.test", PRIMARY_USER, subject);
+    await(
+        "a deferred attempt",
+        () -> row(queueId).map(r -> r.attempts() >= 1 && r.state().equals("queued")).orElse(false));
+    // Push the next attempt an hour out, where the default retry-max puts it after a few failures.
+    jdbc.sql("UPDATE queue_recipient SET next_attempt = :t WHERE message_id = :id")
+        .param("t", Timestamp.from(Instant.now().plus(Duration.ofHours(1))))
+        .param("id", queueId)
+        .update();
+    int attempts = row(queueId).orElseThrow().attempts();
+
+    HttpResponse<String> response = switchFailoverOnForCustomer();
+
+    assertThat(response.statusCode()).as("failover switch: " + response.body()).isEqualTo(200);
+    await(
+        "delivery to the standby inbox",
+        () -> inbox(PRIMARY_USER).stream().anyMatch(m -> m.contains(subject)));
+    await("removal from the queue", () -> repository.find(queueId).isEmpty());
+    assertThat(PRIMARY.received()).noneMatch(r -> r.text().contains(subject));
+    assertThat(attempts).as("attempts before the switch").isEqualTo(1);
+  }
+
+  /** Switches failover on for every user of the customer through the customer API. */
+  private HttpResponse<String> switchFailoverOnForCustomer() throws Exception {
+    CustomerService.NewCredential credential =
+        customerService.createCredential(Actor.system("test-setup"), CUSTOMER);
+    String basic =
+        Base64.getEncoder()
+            .encodeToString(
+                (credential.username() + ":" + credential.password())
+                    .getBytes(StandardCharsets.UTF_8));
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create(
+                    "http://127.0.0.1:"
+                        + httpPort
+                        + "/email/continuity/v2/"
+                        + CUSTOMER
+                        + "/failover"))
+            .header("Authorization", "Basic " + basic)
+            .PUT(HttpRequest.BodyPublishers.noBody())
+            .build();
+    try (HttpClient client = HttpClient.newHttpClient()) {
+      return client.send(request, HttpResponse.BodyHandlers.ofString());
+    }
   }
 
   @Test

@@ -26,7 +26,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 /**
  * Stores messages, a draft and a custom folder whose subject, addresses, body text, attachment name
  * and folder name are unique marker words, then searches every file under the data folder and every
- * column of every table for those words.
+ * column of every table for those words, and checks that the search index holds only opaque terms.
  */
 class EncryptionAtRestTest extends MailstoreTestSupport {
 
@@ -66,6 +66,7 @@ class EncryptionAtRestTest extends MailstoreTestSupport {
             .getFirst();
     assertEquals("Zebracorn quarterly subject", stored.metadata().subject());
     assertEquals("blueprint-obsidian-tower.pdf", stored.metadata().attachments().getFirst().name());
+    assertEquals(1, mailstore.search(user, null, "walrus marmalade", 10).messages().size());
     checkpointDatabase();
 
     List<String> filesWithOwnAddress = filesContaining(ownAddress);
@@ -75,6 +76,36 @@ class EncryptionAtRestTest extends MailstoreTestSupport {
     for (String marker : MARKERS) {
       assertEquals(List.of(), filesContaining(marker), marker);
       assertEquals(List.of(), columnsContaining(marker), marker);
+    }
+    for (String word : List.of("walrus", "quillfeather", "zebracorn", "heron", "vanewright")) {
+      assertEquals(List.of(), filesContaining(word), word);
+      assertEquals(List.of(), columnsContaining(word), word);
+    }
+    assertSearchTermsAreOpaque(user);
+  }
+
+  /**
+   * Checks that the index rows of the mailbox exist, so the scans above covered them, and that
+   * their terms are not a keyless hash of a word that anyone could compute.
+   */
+  private void assertSearchTermsAreOpaque(long user) throws Exception {
+    List<Long> terms = new ArrayList<>();
+    try (Connection connection = dataSource.getConnection();
+        Statement statement = connection.createStatement();
+        ResultSet rows =
+            statement.executeQuery("SELECT term FROM mail_search_term WHERE user_id = " + user)) {
+      while (rows.next()) {
+        terms.add(rows.getLong(1));
+      }
+    }
+    assertTrue(terms.size() > 10, "the index must hold the terms of both messages: " + terms);
+    for (String word : List.of("walrus", "zebracorn", "quillfeather")) {
+      byte[] digest =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(word.getBytes(StandardCharsets.UTF_8));
+      long keyless = java.nio.ByteBuffer.wrap(digest).getLong();
+      assertTrue(!terms.contains(keyless), word + " is stored as a keyless SHA-256");
+      assertTrue(!terms.contains((long) word.hashCode()), word + " is stored as its hash code");
     }
   }
 

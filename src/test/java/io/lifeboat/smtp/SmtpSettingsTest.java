@@ -31,7 +31,7 @@ class SmtpSettingsTest {
   @Test
   void defaultsMatchTheDocumentedValues() {
     SmtpProperties defaults =
-        new SmtpProperties(null, null, null, null, null, 0, 0, null, null, null);
+        new SmtpProperties(null, null, null, null, null, 0, 0, null, null, null, null);
     assertThat(defaults.enabled()).isTrue();
     assertThat(defaults.port()).isEqualTo(2525);
     assertThat(defaults.maxMessageSize()).isEqualTo(DataSize.ofMegabytes(75));

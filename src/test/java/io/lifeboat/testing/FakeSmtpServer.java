@@ -45,10 +45,29 @@ public class FakeSmtpServer implements AutoCloseable {
   private volatile Mode mode = Mode.ACCEPT;
   private volatile Duration stall = Duration.ofSeconds(10);
 
+  private volatile boolean modeForEveryDomain;
+
+  /** Starts on a free port of 127.0.0.1. */
   public FakeSmtpServer() {
+    this(java.net.InetAddress.getLoopbackAddress(), 0);
+  }
+
+  /**
+   * Starts on {@code port} of 127.0.0.1, so that a test can stop the server and start another one
+   * where Lifeboat expects it.
+   */
+  public FakeSmtpServer(int port) {
+    this(java.net.InetAddress.getLoopbackAddress(), port);
+  }
+
+  /** Starts a server on a loopback address and port, such as ::1 on the port of another fake. */
+  public FakeSmtpServer(java.net.InetAddress loopback, int port) {
+    if (!loopback.isLoopbackAddress()) {
+      throw new IllegalArgumentException("fake servers listen on loopback only: " + loopback);
+    }
     server =
-        SMTPServer.port(0)
-            .bindAddress(java.net.InetAddress.getLoopbackAddress())
+        SMTPServer.port(port)
+            .bindAddress(loopback)
             .hostName("primary.test")
             .messageHandlerFactory(context -> new Handler())
             .build();
@@ -63,6 +82,12 @@ public class FakeSmtpServer implements AutoCloseable {
   /** Sets the reply to RCPT for addresses of the customer domain example.com. */
   public void mode(Mode mode) {
     this.mode = mode;
+  }
+
+  /** Applies the mode to recipients of every domain, not only to those of example.com. */
+  public void modeForEveryDomain(Mode mode) {
+    this.mode = mode;
+    this.modeForEveryDomain = true;
   }
 
   public void stall(Duration stall) {
@@ -82,6 +107,7 @@ public class FakeSmtpServer implements AutoCloseable {
     received.clear();
     mailCommands.clear();
     mode = Mode.ACCEPT;
+    modeForEveryDomain = false;
   }
 
   @Override
@@ -121,7 +147,7 @@ public class FakeSmtpServer implements AutoCloseable {
 
     @Override
     public void recipient(String recipient) throws RejectException {
-      Mode applied = recipient.endsWith("@example.com") ? mode : Mode.ACCEPT;
+      Mode applied = modeForEveryDomain || recipient.endsWith("@example.com") ? mode : Mode.ACCEPT;
       switch (applied) {
         case TEMPORARY_FAILURE -> throw new RejectException(451, "4.3.0 try again later");
         case PERMANENT_FAILURE -> throw new RejectException(550, "5.1.1 no such user here");

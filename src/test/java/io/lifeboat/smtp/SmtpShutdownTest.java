@@ -1,0 +1,99 @@
+package io.lifeboat.smtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lifeboat.LifeboatApplication;
+import io.lifeboat.testing.CrashChild;
+import io.lifeboat.testing.SmtpWire;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Closes the application while SMTP sessions are open: a DATA in progress still gets its {@code
+ * 250} and stays in the queue on disk, and new sessions and commands get {@code 421 4.3.2}.
+ */
+class SmtpShutdownTest {
+
+  @TempDir Path data;
+
+  @Test
+  void closeDrainsSessionsWith421() throws Exception {
+    ConfigurableApplicationContext context = start();
+    int port = context.getBean(SmtpListener.class).port();
+    SmtpWire inData = new SmtpWire(port);
+    SmtpWire idle = new SmtpWire(port);
+    Thread closing = null;
+    try {
+      inData.hello();
+      assertThat(inData.command("MAIL FROM:<sender@outside.test>")).startsWith("250 ");
+      assertThat(inData.command("RCPT TO:<" + CrashChild.USER + ">")).startsWith("250 ");
+      assertThat(inData.command("DATA")).startsWith("354 ");
+      inData.write("Subject: shutdown\r\n\r\nfirst half of the body\r\n");
+      idle.hello();
+
+      closing = Thread.ofPlatform().start(context::close);
+      String greeting = awaitRefusedGreeting(port);
+
+      assertThat(greeting).startsWith("421 4.3.2 ");
+      assertThat(idle.command("MAIL FROM:<sender@outside.test>")).startsWith("421 4.3.2 ");
+      String reply = inData.write("second half of the body\r\n").command(".");
+      assertThat(reply).startsWith("250 2.0.0 Ok: queued as ");
+      closing.join(Duration.ofSeconds(60));
+      assertThat(closing.isAlive()).as("context still closing").isFalse();
+      String queueId = reply.substring("250 2.0.0 Ok: queued as ".length());
+      assertThat(data.resolve("data").resolve("spool").resolve(queueId))
+          .as("spool file of the message confirmed while draining")
+          .exists();
+    } finally {
+      inData.close();
+      idle.close();
+      if (closing == null) {
+        context.close();
+      }
+    }
+  }
+
+  /** Connects until the listener greets with a rejection, which it does once it drains. */
+  private static String awaitRefusedGreeting(int port) throws Exception {
+    Instant deadline = Instant.now().plusSeconds(30);
+    while (Instant.now().isBefore(deadline)) {
+      try (SmtpWire probe = new SmtpWire(port)) {
+        String greeting = probe.reply();
+        if (greeting != null && !greeting.startsWith("220")) {
+          return greeting;
+        }
+        probe.command("QUIT");
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("the listener never refused a new session while closing");
+  }
+
+  private ConfigurableApplicationContext start() throws Exception {
+    Files.createDirectories(data.resolve("data"));
+    ConfigurableApplicationContext context =
+        new SpringApplicationBuilder(LifeboatApplication.class)
+            .initializers(
+                c ->
+                    c.getBeanFactory()
+                        .registerSingleton("skipTestHelpers", new CrashChild.SkipTestHelpers()))
+            .run(
+                "--lifeboat.data-dir=" + data.resolve("data"),
+                "--server.port=0",
+                "--lifeboat.smtp.port=0",
+                "--lifeboat.sftp.port=0",
+                "--lifeboat.smtp.hostname=mx.shutdown.test",
+                "--lifeboat.smtp.shutdown-grace=PT20S",
+                "--lifeboat.delivery.enabled=false",
+                "--LIFEBOAT_OPERATOR_PASSWORD=shutdown-operator",
+                "--spring.main.banner-mode=off");
+    CrashChild.createUserOnce(context);
+    return context;
+  }
+}
