@@ -11,11 +11,14 @@ import org.springframework.stereotype.Component;
 /**
  * Decides per recipient where mail goes. A hosted domain's user in failover gets the message in the
  * standby mailbox. Any other user of a hosted domain gets it through the domain's primary server.
+ * Mail for postmaster of a hosted domain without such a user goes to the primary server as well.
  * Unknown and deleted users of hosted domains are rejected, and so are domains that no customer
  * hosts unless the message was written here (notifications, bounces, webmail).
  */
 @Component
 public class Router {
+
+  private static final String POSTMASTER = "postmaster";
 
   private final CustomerRepository customers;
   private final UserRepository users;
@@ -43,14 +46,19 @@ public class Router {
           ? new Route.External(domain)
           : new Route.Rejected("550 5.7.1 <" + address + ">: relay access denied");
     }
+    CustomerDomain primary = hosted.get();
     Optional<User> user = users.findByEmail(normalized).filter(u -> !u.isDeleted());
     if (user.isEmpty()) {
+      // RFC 5321 section 4.5.1: every domain accepts mail for postmaster. Without a provisioned
+      // postmaster user, the company's own server gets it.
+      if (normalized.substring(0, at).equals(POSTMASTER)) {
+        return new Route.Primary(domain, primary.primaryHost(), primary.primaryPort());
+      }
       return new Route.Rejected("550 5.1.1 <" + address + ">: user unknown");
     }
     if (user.get().failover()) {
       return new Route.Local(user.get().id(), user.get().customerId());
     }
-    CustomerDomain primary = hosted.get();
     return new Route.Primary(domain, primary.primaryHost(), primary.primaryPort());
   }
 

@@ -85,6 +85,20 @@ class DeliveryQueueTest extends MailPathTest {
   }
 
   @Test
+  void postmasterOfHostedDomainGoesToPrimary() throws Exception {
+    PRIMARY.mode(Mode.ACCEPT);
+    String subject = "postmaster " + UUID.randomUUID();
+
+    String queueId = send("sender@outside.test", "PostMaster@example.com", subject);
+
+    await("delivery to the primary server", () -> receivedWith(subject).isPresent());
+    assertThat(receivedWith(subject).orElseThrow().recipients())
+        .singleElement()
+        .satisfies(to -> assertThat(to).isEqualToIgnoringCase("postmaster@example.com"));
+    await("removal from the queue", () -> repository.find(queueId).isEmpty());
+  }
+
+  @Test
   void permanentFailureBouncesToSender() throws Exception {
     PRIMARY.mode(Mode.PERMANENT_FAILURE);
     String subject = "bounce " + UUID.randomUUID();
