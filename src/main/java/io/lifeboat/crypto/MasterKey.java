@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.stream.IntStream;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.SecretKey;
@@ -49,6 +50,7 @@ public class MasterKey {
 
   private static final Logger log = LoggerFactory.getLogger(MasterKey.class);
   private static final int KEY_BYTES = 32;
+  private static final int MIN_DISTINCT_BYTES = 16;
   private static final int NONCE_BYTES = 12;
   private static final int TAG_BITS = 128;
   private static final byte[] KEY_ID_LABEL = "lifeboat/master-key-id/v1".getBytes();
@@ -356,6 +358,16 @@ public class MasterKey {
     if (key.length != KEY_BYTES) {
       throw new IllegalArgumentException(
           source + " must be base64 of 32 bytes (AES-256), but has " + key.length + " bytes");
+    }
+    // 32 random bytes take about 30 distinct values, and fewer than 16 practically never occur,
+    // so such a key was typed or padded by hand, such as all zeros.
+    long distinct = IntStream.range(0, key.length).map(i -> key[i]).distinct().count();
+    if (distinct < MIN_DISTINCT_BYTES) {
+      throw new IllegalArgumentException(
+          source
+              + " is not random: its 32 bytes take only "
+              + distinct
+              + " distinct values; generate one with 'openssl rand -base64 32'");
     }
   }
 }

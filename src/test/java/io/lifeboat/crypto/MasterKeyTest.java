@@ -53,8 +53,8 @@ class MasterKeyTest {
 
   @Test
   void keyFromAnotherMasterKeyDoesNotUnwrap() throws Exception {
-    MasterKey first = new MasterKey(properties("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="));
-    MasterKey second = new MasterKey(properties("AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE="));
+    MasterKey first = new MasterKey(properties("uAjiiydhZ4qCC0bTAVuOnIH/R2w5qVhppzGxEoDunOo="));
+    MasterKey second = new MasterKey(properties("ja2PeRBKAHM7SA/EDp+6Y2tMwn5KIRBawhg1k66B+3M="));
     byte[] context = new byte[] {1};
 
     byte[] wrapped = first.wrap(new byte[] {42}, context);
@@ -64,5 +64,16 @@ class MasterKeyTest {
 
   private LifeboatProperties properties(String masterKey) {
     return new LifeboatProperties(dataDir, null, false, null, null, masterKey);
+  }
+
+  @Test
+  void handMadeKeyIsRejected() {
+    IllegalArgumentException zeros =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new MasterKey(properties("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")));
+
+    assertTrue(zeros.getMessage().contains("not random"), zeros.getMessage());
+    assertTrue(zeros.getMessage().contains("openssl rand -base64 32"), zeros.getMessage());
   }
 }
