@@ -131,21 +131,7 @@ public class MessageRepository {
     } else {
       ids = pageIds(folderId, "DESC", offset, limit);
     }
-    if (ids.isEmpty()) {
-      return List.of();
-    }
-    List<Row> rows =
-        new ArrayList<>(
-            jdbc.sql(
-                    "SELECT "
-                        + COLUMNS
-                        + " FROM mail_message WHERE user_id = :user AND id IN (:ids)")
-                .param("user", userId)
-                .param("ids", ids)
-                .query(MessageRepository::map)
-                .list());
-    rows.sort(NEWEST_FIRST);
-    return rows;
+    return findAll(userId, ids);
   }
 
   private List<Long> pageIds(long folderId, String direction, long offset, long limit) {
