@@ -228,7 +228,7 @@ public class MasterKey {
     }
     keys = List.of(keys.get(0));
     log.warn(
-        "Master key rotation finished: {} now holds key {}; the old key {} is in {}. Back up the"
+        "Master key rotation finished: {} now contains key {}, and the old key {} is in {}. Back up the"
             + " new key now. Keep the retired file with the backups taken before the rotation"
             + " and remove it from the data folder",
         current.toAbsolutePath(),

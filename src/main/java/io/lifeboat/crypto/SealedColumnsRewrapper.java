@@ -76,7 +76,7 @@ final class SealedColumnsRewrapper implements MasterKeyRewrapper {
 
   /**
    * Re-seals one row. The old values in the WHERE clause make the update a compare-and-set, so a
-   * value that the application changed meanwhile is not overwritten; the row stays pending.
+   * value that the application changed meanwhile is not overwritten. Such a row stays pending.
    */
   private int rewrapRow(String keyId, Map<String, Object> row) {
     List<String> assignments = new ArrayList<>();

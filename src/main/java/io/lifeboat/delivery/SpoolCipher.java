@@ -76,8 +76,8 @@ final class SpoolCipher {
   }
 
   /**
-   * Re-seals the data key in the header of a spool file under the primary master key, in place;
-   * returns false when it was sealed under the primary key already. The segments stay as they are.
+   * Re-seals the data key in the header of a spool file under the primary master key, in place.
+   * Returns false when it was sealed under the primary key already. The segments stay as they are.
    * The sealed key keeps its length (it always seals 44 base64 characters), so only the bytes after
    * the 2-byte length change.
    *

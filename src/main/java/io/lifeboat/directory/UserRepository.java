@@ -423,7 +423,7 @@ public class UserRepository {
 
   /**
    * Locks the state row of a user whose deletion is due, so that a restore waits until the purge
-   * ends; returns false when the user was restored or purged meanwhile.
+   * ends. Returns false when the user was restored or purged meanwhile.
    */
   public boolean lockDueForPurge(long userId, Instant now) {
     return jdbc.sql(

@@ -180,7 +180,7 @@ interface CustomerApiContract extends LifeboatFixture {
   }
 
   @Test
-  default void fieldOfWrongJsonTypeIsNamedWithoutJavaTypes() {
+  default void wrongJsonTypeNamesField() {
     Tenant tenant = newTenant();
     String address = tenant.address("typed");
 
