@@ -2,13 +2,10 @@ package io.lifeboat.webmail;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lifeboat.account.IssuedToken;
 import io.lifeboat.account.ProvisioningService;
 import io.lifeboat.account.TokenService;
-import io.lifeboat.audit.Actor;
 import io.lifeboat.directory.DirectoryService;
 import io.lifeboat.directory.Flag;
-import io.lifeboat.directory.UserDraft;
 import io.lifeboat.directory.UserRepository;
 import io.lifeboat.mailstore.FolderRole;
 import io.lifeboat.mailstore.Mailstore;
@@ -21,6 +18,7 @@ import io.lifeboat.smtp.SmtpListener;
 import io.lifeboat.testing.FakeSmtpServer;
 import io.lifeboat.testing.HeadlessChromium;
 import io.lifeboat.testing.SmtpWire;
+import io.lifeboat.testing.WebmailAccounts;
 import jakarta.mail.Session;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
@@ -573,7 +571,7 @@ class ComposeBrowserTest {
   private String newCustomer() {
     String id = Integer.toString(ThreadLocalRandom.current().nextInt(10000, 99999));
     customers.put(
-        actor(),
+        WebmailAccounts.actor(),
         id,
         new CustomerRequest(
             "Compose " + id,
@@ -588,34 +586,16 @@ class ComposeBrowserTest {
 
   /** Provisions a user with a password, webmail access and failover switched on. */
   private String activeUser(String customerId, String local, String name) {
-    String address = local + "@c" + customerId + ".example";
-    provisioning.put(
-        actor(),
-        customerId,
-        new UserDraft(
-            address,
-            name,
-            name.split(" ")[0],
-            name.split(" ")[1],
-            "en_GB",
-            "Europe/London",
-            null,
-            null,
-            null,
-            null,
-            List.of()));
-    IssuedToken token = provisioning.issueToken(actor(), customerId, address, false);
-    tokens.setPassword(actor(), address, token.token(), PASSWORD);
-    directory.setFlag(actor(), customerId, address, Flag.ACCESS, true);
-    directory.setFlag(actor(), customerId, address, Flag.FAILOVER, true);
-    return address;
+    return new WebmailAccounts(provisioning, tokens, directory)
+        .create(
+            customerId,
+            WebmailAccounts.user(local + "@c" + customerId + ".example", name, null, null),
+            PASSWORD,
+            Flag.ACCESS,
+            Flag.FAILOVER);
   }
 
   private String base() {
     return "http://127.0.0.1:" + port;
-  }
-
-  private static Actor actor() {
-    return new Actor("test-" + System.nanoTime(), "test", "127.0.0.1");
   }
 }

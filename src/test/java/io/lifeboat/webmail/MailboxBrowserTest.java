@@ -3,19 +3,17 @@ package io.lifeboat.webmail;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import io.lifeboat.account.IssuedToken;
 import io.lifeboat.account.ProvisioningService;
 import io.lifeboat.account.TokenService;
-import io.lifeboat.audit.Actor;
 import io.lifeboat.directory.DirectoryService;
 import io.lifeboat.directory.Flag;
-import io.lifeboat.directory.UserDraft;
 import io.lifeboat.directory.UserRepository;
 import io.lifeboat.mailstore.LocalDelivery;
 import io.lifeboat.operator.CustomerRequest;
 import io.lifeboat.operator.CustomerRequest.DomainRequest;
 import io.lifeboat.operator.CustomerService;
 import io.lifeboat.testing.HeadlessChromium;
+import io.lifeboat.testing.WebmailAccounts;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -550,7 +548,7 @@ class MailboxBrowserTest {
   private String newCustomer() {
     String customer = Integer.toString(ThreadLocalRandom.current().nextInt(10000, 99999));
     customers.put(
-        actor(),
+        WebmailAccounts.actor(),
         customer,
         new CustomerRequest(
             "Mailbox " + customer,
@@ -565,33 +563,15 @@ class MailboxBrowserTest {
 
   private String activeUser(
       String customer, String local, String name, String department, String phone) {
-    String address = local + "@m" + customer + ".example";
-    provisioning.put(
-        actor(),
-        customer,
-        new UserDraft(
-            address,
-            name,
-            name.split(" ")[0],
-            name.split(" ")[1],
-            "en_GB",
-            "Europe/London",
-            department,
-            null,
-            phone,
-            null,
-            List.of()));
-    IssuedToken token = provisioning.issueToken(actor(), customer, address, false);
-    tokens.setPassword(actor(), address, token.token(), PASSWORD);
-    directory.setFlag(actor(), customer, address, Flag.ACCESS, true);
-    return address;
+    return new WebmailAccounts(provisioning, tokens, directory)
+        .create(
+            customer,
+            WebmailAccounts.user(local + "@m" + customer + ".example", name, department, phone),
+            PASSWORD,
+            Flag.ACCESS);
   }
 
   private String base() {
     return "http://127.0.0.1:" + port;
-  }
-
-  private static Actor actor() {
-    return new Actor("test-" + System.nanoTime(), "test", "127.0.0.1");
   }
 }

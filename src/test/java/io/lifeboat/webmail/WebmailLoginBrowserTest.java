@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lifeboat.account.IssuedToken;
 import io.lifeboat.account.ProvisioningService;
 import io.lifeboat.account.TokenService;
-import io.lifeboat.audit.Actor;
 import io.lifeboat.directory.DirectoryService;
 import io.lifeboat.directory.Flag;
 import io.lifeboat.directory.UserDraft;
@@ -14,6 +13,7 @@ import io.lifeboat.operator.CustomerRequest.DomainRequest;
 import io.lifeboat.operator.CustomerService;
 import io.lifeboat.security.AuthThrottle;
 import io.lifeboat.testing.HeadlessChromium;
+import io.lifeboat.testing.WebmailAccounts;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -69,7 +69,7 @@ class WebmailLoginBrowserTest {
     customer = Integer.toString(ThreadLocalRandom.current().nextInt(10000, 99999));
     domain = "w" + customer + ".example";
     customers.put(
-        actor(),
+        WebmailAccounts.actor(),
         customer,
         new CustomerRequest(
             "Webmail " + customer,
@@ -156,8 +156,8 @@ class WebmailLoginBrowserTest {
     signIn(email, PASSWORD);
     assertThat(text("signed-in")).contains(email);
 
-    IssuedToken reset = provisioning.issueToken(actor(), customer, email, false);
-    tokens.setPassword(actor(), email, reset.token(), "Another2027?");
+    IssuedToken reset = provisioning.issueToken(WebmailAccounts.actor(), customer, email, false);
+    tokens.setPassword(WebmailAccounts.actor(), email, reset.token(), "Another2027?");
     browser.get(base() + "/");
     assertThat(text("errors")).isEqualTo("Your session has ended. Sign in again.");
   }
@@ -169,7 +169,7 @@ class WebmailLoginBrowserTest {
     signIn(email, PASSWORD);
     assertThat(text("signed-in")).contains(email);
 
-    directory.setFlag(actor(), customer, email, Flag.ACCESS, false);
+    directory.setFlag(WebmailAccounts.actor(), customer, email, Flag.ACCESS, false);
     browser.get(base() + "/");
     assertThat(text("errors")).isEqualTo("Your session has ended. Sign in again.");
   }
@@ -205,12 +205,9 @@ class WebmailLoginBrowserTest {
 
   /** Provisions a user, sets its password with a token and switches access as given. */
   private String activeUser(String local, boolean access) {
-    String email = local + "@" + domain;
-    provisioning.put(
-        actor(),
-        customer,
+    UserDraft user =
         new UserDraft(
-            email,
+            local + "@" + domain,
             local,
             local,
             "Tester",
@@ -220,20 +217,13 @@ class WebmailLoginBrowserTest {
             null,
             null,
             null,
-            List.of()));
-    IssuedToken token = provisioning.issueToken(actor(), customer, email, false);
-    tokens.setPassword(actor(), email, token.token(), PASSWORD);
-    if (access) {
-      directory.setFlag(actor(), customer, email, Flag.ACCESS, true);
-    }
-    return email;
+            List.of());
+    Flag[] flags = access ? new Flag[] {Flag.ACCESS} : new Flag[0];
+    return new WebmailAccounts(provisioning, tokens, directory)
+        .create(customer, user, PASSWORD, flags);
   }
 
   private String base() {
     return "http://127.0.0.1:" + port;
-  }
-
-  private static Actor actor() {
-    return new Actor("test-" + System.nanoTime(), "test", "127.0.0.1");
   }
 }
