@@ -40,6 +40,8 @@ class CrashRecoveryTest {
   /** The child's report: queue depth and, per stored message, its token and content check. */
   private record Report(long depth, Map<Integer, Integer> counts, List<String> damaged) {}
 
+  // NOTE: this test has failed once with two acknowledged messages missing from the Inbox report
+  // and the queue empty. Whether mail was lost or a report page was misread is not known.
   @Test
   void acknowledgedMailSurvivesSigkillOnce() throws Exception {
     Path data = folder.resolve("data");
@@ -71,12 +73,19 @@ class CrashRecoveryTest {
           acknowledged.size(), report.counts().size(), report.depth());
       List<Integer> missing = new ArrayList<>(acknowledged);
       missing.removeAll(report.counts().keySet());
-      assertThat(missing).as("acknowledged messages not in the Inbox after the restart").isEmpty();
       List<Integer> duplicates =
           report.counts().entrySet().stream()
               .filter(e -> e.getValue() > 1)
               .map(Map.Entry::getKey)
               .toList();
+      // The other findings go into the first assertion's description, so that one failing run
+      // tells a lost message from a misread Inbox page.
+      assertThat(missing)
+          .as(
+              "acknowledged messages not in the Inbox after the restart (stored more than once: %s,"
+                  + " damaged: %s)",
+              duplicates, report.damaged())
+          .isEmpty();
       assertThat(duplicates).as("messages stored more than once").isEmpty();
       assertThat(report.damaged())
           .as("stored messages that are incomplete or unreadable")
