@@ -28,6 +28,7 @@ import org.springframework.boot.context.TypeExcludeFilter;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.type.classreading.MetadataReader;
 import org.springframework.core.type.classreading.MetadataReaderFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * The Lifeboat application as a child process of {@code CrashRecoveryTest}: the real application
@@ -81,7 +82,8 @@ public final class CrashChild {
   }
 
   /**
-   * Lists the Inbox of {@link #USER}: {@code depth <n>}, then {@code message <Message-ID>
+   * Lists the Inbox of {@link #USER}: {@code depth <n>}, the Inbox's cached count as {@code total
+   * <n>} and its rows counted in the database as {@code rows <n>}, then {@code message <Message-ID>
    * <complete|incomplete|undecryptable>} per message.
    */
   private static List<String> report(ConfigurableApplicationContext context) {
@@ -90,6 +92,15 @@ public final class CrashChild {
     List<String> lines = new ArrayList<>();
     lines.add("depth " + context.getBean(QueueRepository.class).depth());
     long inbox = mailstore.folder(userId, FolderRole.INBOX).id();
+    lines.add("total " + mailstore.folder(userId, FolderRole.INBOX).total());
+    lines.add(
+        "rows "
+            + context
+                .getBean(JdbcClient.class)
+                .sql("SELECT COUNT(*) FROM mail_message WHERE folder_id = :folder")
+                .param("folder", inbox)
+                .query(Long.class)
+                .single());
     for (int offset = 0; ; offset += PAGE_SIZE) {
       MessagePage page = mailstore.messages(userId, inbox, offset, PAGE_SIZE);
       for (StoredMessage message : page.messages()) {
