@@ -14,8 +14,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CrashRecoveryTest {
 
+  private static final Pattern QUEUED = Pattern.compile("250 2\\.0\\.0 Ok: queued as (\\S+)");
   private static final Pattern MESSAGE_ID = Pattern.compile("<?crash-(\\d+)@crash\\.test>?");
   private static final int CLIENTS = 8;
   private static final Duration LOAD = Duration.ofSeconds(4);
@@ -54,9 +55,10 @@ class CrashRecoveryTest {
     int httpPort = freePort();
 
     Process first = startChild(data, smtpPort, httpPort, folder.resolve("first.log"));
-    Set<Integer> acknowledged = ConcurrentHashMap.newKeySet();
+    Map<Integer, String> acknowledged = new ConcurrentHashMap<>();
+    List<String> unexpected = new CopyOnWriteArrayList<>();
     try {
-      sendUntilKilled(first, smtpPort, acknowledged);
+      sendUntilKilled(first, smtpPort, acknowledged, unexpected);
     } finally {
       first.destroyForcibly();
       first.waitFor();
@@ -67,7 +69,7 @@ class CrashRecoveryTest {
     try {
       Instant deadline = Instant.now().plusSeconds(40);
       Report report = report();
-      while ((report.depth() > 0 || !report.counts().keySet().containsAll(acknowledged))
+      while ((report.depth() > 0 || !report.counts().keySet().containsAll(acknowledged.keySet()))
           && Instant.now().isBefore(deadline)) {
         Thread.sleep(500);
         report = report();
@@ -75,13 +77,14 @@ class CrashRecoveryTest {
 
       System.out.printf(
           "Crash test: %d messages acknowledged, %d listed, %d rows, cached count %d,"
-              + " queue depth %d%n",
+              + " queue depth %d, %d unexpected replies%n",
           acknowledged.size(),
           report.counts().size(),
           report.rows(),
           report.total(),
-          report.depth());
-      List<Integer> missing = new ArrayList<>(acknowledged);
+          report.depth(),
+          unexpected.size());
+      List<Integer> missing = new ArrayList<>(acknowledged.keySet());
       missing.removeAll(report.counts().keySet());
       List<Integer> duplicates =
           report.counts().entrySet().stream()
@@ -93,8 +96,13 @@ class CrashRecoveryTest {
       assertThat(missing)
           .as(
               "acknowledged messages not in the Inbox after the restart (stored more than once: %s,"
-                  + " damaged: %s, rows: %d, cached count: %d)",
-              duplicates, report.damaged(), report.rows(), report.total())
+                  + " damaged: %s, rows: %d, cached count: %d, unexpected replies: %s)%n%s",
+              duplicates,
+              report.damaged(),
+              report.rows(),
+              report.total(),
+              unexpected,
+              history(missing, acknowledged))
           .isEmpty();
       assertThat(report.total()).as("the Inbox's cached count").isEqualTo(report.rows());
       assertThat(duplicates).as("messages stored more than once").isEmpty();
@@ -108,14 +116,19 @@ class CrashRecoveryTest {
     }
   }
 
-  /** Sends from several clients, then kills the child while they are still sending. */
-  private void sendUntilKilled(Process child, int port, Set<Integer> acknowledged)
+  /**
+   * Sends from several clients, then kills the child while they are still sending. Acknowledged
+   * tokens are mapped to the queue id in their {@code 250} reply.
+   */
+  private void sendUntilKilled(
+      Process child, int port, Map<Integer, String> acknowledged, List<String> unexpected)
       throws InterruptedException {
     AtomicInteger next = new AtomicInteger();
     AtomicBoolean stop = new AtomicBoolean();
     List<Thread> clients = new ArrayList<>();
     for (int i = 0; i < CLIENTS; i++) {
-      clients.add(Thread.ofVirtual().start(() -> sendLoop(port, next, stop, acknowledged)));
+      clients.add(
+          Thread.ofVirtual().start(() -> sendLoop(port, next, stop, acknowledged, unexpected)));
     }
     Thread.sleep(LOAD.toMillis());
     child.destroyForcibly();
@@ -125,16 +138,28 @@ class CrashRecoveryTest {
     }
   }
 
+  /**
+   * Sends messages over one connection at a time. Any reply other than the expected one ends the
+   * connection, so that a later reply is never read as the answer to the wrong command.
+   */
   private static void sendLoop(
-      int port, AtomicInteger next, AtomicBoolean stop, Set<Integer> acknowledged) {
+      int port,
+      AtomicInteger next,
+      AtomicBoolean stop,
+      Map<Integer, String> acknowledged,
+      List<String> unexpected) {
     while (!stop.get()) {
       try (SmtpWire wire = new SmtpWire(port)) {
         wire.hello();
         while (!stop.get()) {
           int token = next.incrementAndGet();
-          wire.command("MAIL FROM:<load@outside.test>");
-          wire.command("RCPT TO:<" + "crash@example.com" + ">");
-          wire.command("DATA");
+          String mail = wire.command("MAIL FROM:<load@outside.test>");
+          String rcpt = wire.command("RCPT TO:<" + CrashChild.USER + ">");
+          String data = wire.command("DATA");
+          if (!startsWith(mail, "250 ") || !startsWith(rcpt, "250 ") || !startsWith(data, "354")) {
+            unexpected.add(token + ": " + mail + " / " + rcpt + " / " + data);
+            break;
+          }
           String reply =
               wire.command(
                   "Message-ID: <crash-"
@@ -146,14 +171,43 @@ class CrashRecoveryTest {
                       + "END crash-"
                       + token
                       + "\r\n.");
-          if (reply != null && reply.startsWith("250 ")) {
-            acknowledged.add(token);
+          Matcher queued = QUEUED.matcher(reply == null ? "" : reply);
+          if (!queued.matches()) {
+            if (reply != null) {
+              unexpected.add(token + ": " + reply);
+            }
+            break;
           }
+          acknowledged.put(token, queued.group(1));
         }
       } catch (IOException e) {
         // The child was killed or is not up yet, so connect again until the test stops the loop.
       }
     }
+  }
+
+  private static boolean startsWith(String reply, String prefix) {
+    return reply != null && reply.startsWith(prefix);
+  }
+
+  /** Returns the children's log lines that name the queue ids of the missing tokens. */
+  private String history(List<Integer> missing, Map<Integer, String> acknowledged)
+      throws IOException {
+    StringBuilder history = new StringBuilder();
+    for (String log : List.of("first.log", "second.log")) {
+      List<String> lines = Files.readAllLines(folder.resolve(log));
+      for (int token : missing) {
+        String queueId = acknowledged.get(token);
+        history.append(log).append(", token ").append(token).append(", queue ").append(queueId);
+        history.append('\n');
+        for (String line : lines) {
+          if (line.contains(queueId)) {
+            history.append("  ").append(line).append('\n');
+          }
+        }
+      }
+    }
+    return history.toString();
   }
 
   /** Asks the running child for a report of the Inbox and parses it. */
