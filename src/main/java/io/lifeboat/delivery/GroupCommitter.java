@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +33,7 @@ class GroupCommitter implements DisposableBean {
   private final Spool spool;
   private final TransactionTemplate transactions;
   private final Thread committer;
+  private volatile boolean stopped;
 
   GroupCommitter(Spool spool, TransactionTemplate transactions) {
     this.spool = spool;
@@ -43,32 +44,45 @@ class GroupCommitter implements DisposableBean {
   /**
    * Runs {@code insert} in a shared transaction after the spool folder is flushed, and returns once
    * that transaction is committed.
+   *
+   * <p>An interrupt does not end the wait. Once handed over, the rows may be committed at any
+   * moment, and a caller that gave up would report a failure for a queued message. The interrupt
+   * stays set for the caller.
    */
   void commit(Runnable insert) throws IOException {
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    waiting.add(new Pending(insert, done));
+    Pending pending = new Pending(insert, new CompletableFuture<>());
+    waiting.add(pending);
+    // A commit handed over after the committer stopped would wait forever, so it is taken back.
+    if (stopped && waiting.remove(pending)) {
+      throw new IOException("queue commit failed: the service is shutting down");
+    }
     try {
-      done.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while waiting for the queue commit", e);
-    } catch (ExecutionException e) {
+      pending.done().join();
+    } catch (CompletionException e) {
       throw new IOException("queue commit failed: " + e.getCause().getMessage(), e.getCause());
     }
   }
 
   private void run() {
     List<Pending> batch = new ArrayList<>();
-    while (!Thread.currentThread().isInterrupted()) {
+    while (!stopped) {
       try {
         batch.add(waiting.take());
         waiting.drainTo(batch, MAX_BATCH - 1);
         commitBatch(batch);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        break;
       } finally {
         batch.clear();
       }
+    }
+    List<Pending> remaining = new ArrayList<>();
+    waiting.drainTo(remaining);
+    for (Pending pending : remaining) {
+      pending
+          .done()
+          .completeExceptionally(new IOException("the service is shutting down; try again later"));
     }
   }
 
@@ -101,6 +115,7 @@ class GroupCommitter implements DisposableBean {
 
   @Override
   public void destroy() {
+    stopped = true;
     committer.interrupt();
   }
 }
