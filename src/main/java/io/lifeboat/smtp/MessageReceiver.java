@@ -136,7 +136,7 @@ class MessageReceiver {
     return new Reply(250, "2.1.5 Ok");
   }
 
-  /** Routes {@code address}; returns null after logging when the directory cannot be read. */
+  /** Routes {@code address}, or returns null after logging when the directory cannot be read. */
   private Route lookUp(InboundTransaction transaction, String address, boolean external) {
     try {
       return router.route(address, external);

@@ -58,7 +58,7 @@ final class SmtpDrain {
     sessions.remove(session);
   }
 
-  /** Marks a command of {@code session} as running; it waits while its session is being closed. */
+  /** Marks a command of {@code session} as running, after waiting while the session is closed. */
   void commandStarted(Session session) {
     ReentrantLock lock = sessions.get(session);
     if (lock != null) {
@@ -69,7 +69,7 @@ final class SmtpDrain {
 
   /**
    * Marks a command of {@code session} as ended. The lock is released first, so that once {@link
-   * #awaitIdle} sees no command running, every session of an ended command counts as idle.
+   * #awaitIdle} finds no command running, every session of an ended command counts as idle.
    */
   void commandEnded(Session session) {
     ReentrantLock lock = sessions.get(session);

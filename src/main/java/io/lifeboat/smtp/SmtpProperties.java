@@ -83,7 +83,10 @@ public record SmtpProperties(
     postmaster = validPostmaster(postmaster);
   }
 
-  /** Returns the trimmed address, or empty when unset; rejects what is not local@domain. */
+  /**
+   * Returns the trimmed address, or empty when unset. Throws {@link IllegalArgumentException} when
+   * the value is not local@domain.
+   */
   private static String validPostmaster(String value) {
     if (value == null || value.isBlank()) {
       return "";
