@@ -67,7 +67,11 @@ class MessageDelivery {
     for (QueueEntry entry : entries) {
       Route route;
       try {
-        route = router.route(entry.recipient(), entry.origin().mayLeaveHostedDomains());
+        // Mail for the bare <postmaster> was queued for lifeboat.smtp.postmaster, which may be
+        // outside the hosted domains although the message was received by SMTP.
+        boolean external =
+            entry.origin().mayLeaveHostedDomains() || router.isPostmasterAddress(entry.recipient());
+        route = router.route(entry.recipient(), external);
       } catch (DataAccessException e) {
         attempts.add(
             new Attempt(entry, "none", Outcome.deferred("451 4.3.0 directory lookup failed")));

@@ -4,6 +4,7 @@ import io.lifeboat.directory.CustomerDomain;
 import io.lifeboat.directory.CustomerRepository;
 import io.lifeboat.directory.User;
 import io.lifeboat.directory.UserRepository;
+import io.lifeboat.smtp.SmtpProperties;
 import java.util.Locale;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
@@ -13,7 +14,9 @@ import org.springframework.stereotype.Component;
  * standby mailbox. Any other user of a hosted domain gets it through the domain's primary server.
  * Mail for postmaster of a hosted domain without such a user goes to the primary server as well.
  * Unknown and deleted users of hosted domains are rejected, and so are domains that no customer
- * hosts unless the message was written here (notifications, bounces, webmail).
+ * hosts unless the message was written here (notifications, bounces, webmail). The one exception
+ * for received mail is the address in {@code lifeboat.smtp.postmaster}, see {@link
+ * #isPostmasterAddress}.
  */
 @Component
 public class Router {
@@ -23,9 +26,23 @@ public class Router {
   private final CustomerRepository customers;
   private final UserRepository users;
 
-  public Router(CustomerRepository customers, UserRepository users) {
+  /** The normalized {@code lifeboat.smtp.postmaster} address, empty when unset. */
+  private final String postmasterAddress;
+
+  public Router(CustomerRepository customers, UserRepository users, SmtpProperties smtp) {
     this.customers = customers;
     this.users = users;
+    this.postmasterAddress = normalize(smtp.postmaster());
+  }
+
+  /**
+   * Returns whether {@code address} is the configured {@code lifeboat.smtp.postmaster}. Inbound
+   * SMTP queues mail for the bare {@code <postmaster>} to that address, so its queued copies may
+   * leave the hosted domains. Inbound SMTP rejects the address itself as a recipient when it is
+   * outside the hosted domains, so only mail sent to the bare postmaster reaches it that way.
+   */
+  public boolean isPostmasterAddress(String address) {
+    return !postmasterAddress.isEmpty() && normalize(address).equals(postmasterAddress);
   }
 
   /**

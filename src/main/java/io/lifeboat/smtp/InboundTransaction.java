@@ -40,6 +40,18 @@ final class InboundTransaction implements MessageHandler {
     return reply;
   }
 
+  /**
+   * Adds the bare postmaster recipient when the receiver accepts it. Its copy is queued for the
+   * address in {@code lifeboat.smtp.postmaster}.
+   */
+  Reply addPostmaster() {
+    Reply reply = receiver.checkPostmaster(this);
+    if (reply.positive()) {
+      recipients.add(receiver.postmasterAddress());
+    }
+    return reply;
+  }
+
   Reply receive(InputStream data) throws java.io.IOException {
     return receiver.receive(this, data);
   }

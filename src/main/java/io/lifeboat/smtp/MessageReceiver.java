@@ -33,6 +33,9 @@ class MessageReceiver {
   /** Received headers that a message may arrive with; Postfix's hop count limit is also 50. */
   static final int MAX_RECEIVED_HEADERS = 50;
 
+  private static final Reply DIRECTORY_UNAVAILABLE =
+      new Reply(451, "4.3.0 Directory unavailable, try again later");
+
   private final Router router;
   private final MessageQueue queue;
   private final SmtpProperties properties;
@@ -65,16 +68,9 @@ class MessageReceiver {
    * hosts gets {@code 550 5.7.1}, so the server is never an open relay.
    */
   Reply checkRecipient(InboundTransaction transaction, String address) {
-    Route route;
-    try {
-      route = router.route(address, false);
-    } catch (DataAccessException e) {
-      log.error(
-          "Recipient lookup failed session={} to=<{}>; replied 451",
-          transaction.sessionId(),
-          address,
-          e);
-      return new Reply(451, "4.3.0 Directory unavailable, try again later");
+    Route route = lookUp(transaction, address, false);
+    if (route == null) {
+      return DIRECTORY_UNAVAILABLE;
     }
     if (route instanceof Route.Rejected rejected) {
       Reply reply = parse(rejected.reply());
@@ -88,6 +84,70 @@ class MessageReceiver {
       return reply;
     }
     return new Reply(250, "2.1.5 Ok");
+  }
+
+  /** Returns the address that mail for the bare postmaster is queued for, empty when unset. */
+  String postmasterAddress() {
+    return properties.postmaster();
+  }
+
+  /**
+   * Checks the bare {@code RCPT TO:<postmaster>}, which RFC 5321 section 4.5.1 requires a server to
+   * accept. Lifeboat has no mailbox of its own, so it accepts it only when {@code
+   * lifeboat.smtp.postmaster} names an address to queue it for, and that address can be routed.
+   */
+  Reply checkPostmaster(InboundTransaction transaction) {
+    String address = properties.postmaster();
+    if (address.isEmpty()) {
+      metrics.rejectedRecipient(550);
+      log.info(
+          "Rejected recipient session={} client={} to=<postmaster>: lifeboat.smtp.postmaster is"
+              + " not set",
+          transaction.sessionId(),
+          transaction.clientIp());
+      return new Reply(
+          550,
+          "5.1.1 <postmaster>: this server has no postmaster address; its operator can set one"
+              + " with lifeboat.smtp.postmaster");
+    }
+    Route route = lookUp(transaction, address, true);
+    if (route == null) {
+      return DIRECTORY_UNAVAILABLE;
+    }
+    if (route instanceof Route.Rejected rejected) {
+      // A configuration error, such as an unknown user of a hosted domain. A temporary failure
+      // keeps the sender's message until the operator mends the setting.
+      metrics.rejectedRecipient(451);
+      log.error(
+          "Rejected recipient session={} client={} to=<postmaster>: lifeboat.smtp.postmaster=<{}>"
+              + " cannot be routed ({}); set it to a deliverable address",
+          transaction.sessionId(),
+          transaction.clientIp(),
+          address,
+          rejected.reply());
+      return new Reply(451, "4.3.0 <postmaster>: postmaster address is not deliverable, try later");
+    }
+    log.info(
+        "Accepted recipient session={} client={} to=<postmaster>: queued for <{}> ({} route)",
+        transaction.sessionId(),
+        transaction.clientIp(),
+        address,
+        route.name());
+    return new Reply(250, "2.1.5 Ok");
+  }
+
+  /** Routes {@code address}, or returns null after logging when the directory cannot be read. */
+  private Route lookUp(InboundTransaction transaction, String address, boolean external) {
+    try {
+      return router.route(address, external);
+    } catch (DataAccessException e) {
+      log.error(
+          "Recipient lookup failed session={} to=<{}>; replied 451",
+          transaction.sessionId(),
+          address,
+          e);
+      return null;
+    }
   }
 
   /**

@@ -6,9 +6,12 @@ import org.subethamail.smtp.server.Session;
 
 /**
  * RCPT TO (RFC 5321 section 4.1.1.3). Each recipient is checked against the directory at once, so
- * mail for unknown users and foreign domains is rejected before any data is sent.
+ * mail for unknown users and foreign domains is rejected before any data is sent. The bare {@code
+ * <postmaster>} is queued for the address in {@code lifeboat.smtp.postmaster}.
  */
 final class RcptCommand extends SmtpCommand {
+
+  private static final String POSTMASTER = "postmaster";
 
   private final MessageReceiver receiver;
 
@@ -39,7 +42,10 @@ final class RcptCommand extends SmtpCommand {
       reply(session, 555, "5.5.4 unsupported RCPT parameter " + path.parameters().get(0));
       return;
     }
-    String invalid = path.invalidReason(transaction.smtputf8());
+    // RFC 5321 section 4.5.1: the bare postmaster, in any case, is the one address without a
+    // domain that a server must accept.
+    boolean postmaster = path.address().equalsIgnoreCase(POSTMASTER);
+    String invalid = postmaster ? null : path.invalidReason(transaction.smtputf8());
     if (invalid != null) {
       int code = invalid.contains("SMTPUTF8") ? 553 : 501;
       reply(session, code, (code == 553 ? "5.6.7 " : "5.1.3 ") + invalid);
@@ -51,9 +57,10 @@ final class RcptCommand extends SmtpCommand {
       reply(session, 452, "4.5.3 Too many recipients; send the rest in another message");
       return;
     }
-    Reply reply = transaction.addRecipient(path.address());
+    Reply reply =
+        postmaster ? transaction.addPostmaster() : transaction.addRecipient(path.address());
     if (reply.positive()) {
-      session.addRecipient(path.address());
+      session.addRecipient(transaction.recipients().getLast());
     }
     reply(session, reply);
   }

@@ -15,7 +15,9 @@ import org.subethamail.smtp.server.Session;
 abstract class SmtpCommand extends BaseCommand {
 
   private final Timer timer;
-  private SmtpDrain drain = new SmtpDrain();
+
+  /** A state that never drains, until {@link #drain} sets the listener's own. */
+  private SmtpDrain drain = new SmtpDrain("localhost");
 
   SmtpCommand(String verb, String help, SmtpMetrics metrics) {
     super(verb, help);
@@ -32,19 +34,19 @@ abstract class SmtpCommand extends BaseCommand {
   public final void execute(String line, Session session)
       throws IOException, DropConnectionException {
     MDC.put("smtpSession", session.getSessionId());
-    drain.commandStarted();
+    drain.commandStarted(session);
     long started = System.nanoTime();
     try {
       if (drain.draining() && !(this instanceof SimpleCommands.Quit)) {
         // RFC 5321 section 3.8: a server that must shut down replies 421 and closes.
-        session.sendResponse(SmtpDrain.REPLY);
+        session.sendResponse(drain.reply());
         session.quit();
         return;
       }
       handle(line, session);
     } finally {
       timer.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
-      drain.commandEnded();
+      drain.commandEnded(session);
     }
   }
 

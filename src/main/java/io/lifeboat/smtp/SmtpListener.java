@@ -48,7 +48,7 @@ public class SmtpListener implements SmartLifecycle {
     // Platform threads, for the reason given on spring.threads.virtual.enabled in
     // application.properties. maxConnections bounds their number.
     sessions = Executors.newThreadPerTaskExecutor(Thread.ofPlatform().name("smtp-", 1).factory());
-    drain = new SmtpDrain();
+    drain = new SmtpDrain(properties.hostname());
     SMTPServer.Builder builder =
         SMTPServer.port(properties.port())
             .hostName(properties.hostname())
@@ -102,7 +102,8 @@ public class SmtpListener implements SmartLifecycle {
    * Drains, then stops the listener. New sessions and new commands get {@code 421 4.3.2} at once,
    * and commands already running, such as a DATA being received, get up to {@code
    * lifeboat.smtp.shutdown-grace} to finish, so that a message is either confirmed after it is
-   * stored or not confirmed at all. Sessions still open after that are closed.
+   * stored or not confirmed at all. Then sessions that wait for a command get {@code 421 4.3.2} and
+   * are closed. Sessions whose command is still running after the grace are closed without a reply.
    */
   @Override
   public synchronized void stop() {
@@ -125,8 +126,8 @@ public class SmtpListener implements SmartLifecycle {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    // NOTE: sessions that wait for their next command are closed without a 421 reply, because
-    // only the session's own thread may write to it.
+    int idle = drain.closeIdleSessions();
+    log.info("SMTP listener sent 421 to {} idle sessions and closed them", idle);
     server = null;
     running.stop();
     sessions.shutdownNow();

@@ -2,6 +2,7 @@ package io.lifeboat.smtp;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.regex.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
@@ -20,6 +21,8 @@ import org.springframework.util.unit.DataSize;
  * @param tls the STARTTLS certificate
  * @param shutdownGrace time that running commands, such as a DATA in progress, get to finish when
  *     the listener stops
+ * @param postmaster address that gets mail for the bare {@code RCPT TO:<postmaster>}, which may be
+ *     outside the hosted domains; empty when unset, and then the bare form gets {@code 550 5.1.1}
  */
 @ConfigurationProperties(prefix = "lifeboat.smtp")
 public record SmtpProperties(
@@ -33,7 +36,18 @@ public record SmtpProperties(
     Duration commandTimeout,
     Duration dataTimeout,
     Tls tls,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    String postmaster) {
+
+  /**
+   * An ASCII mailbox: a dot-atom local part of at most 64 characters (RFC 5321 section 4.5.3.1.1)
+   * and a domain of at least two labels of letters, digits and hyphens.
+   */
+  private static final Pattern MAILBOX =
+      Pattern.compile(
+          "(?=[^@]{1,64}@)[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+              + "@(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+              + "(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+");
 
   public SmtpProperties {
     if (enabled == null) {
@@ -66,6 +80,26 @@ public record SmtpProperties(
     if (hostname == null || hostname.isBlank()) {
       hostname = localHostName();
     }
+    postmaster = validPostmaster(postmaster);
+  }
+
+  /**
+   * Returns the trimmed address, or empty when unset. Throws {@link IllegalArgumentException} when
+   * the value is not local@domain.
+   */
+  private static String validPostmaster(String value) {
+    if (value == null || value.isBlank()) {
+      return "";
+    }
+    String address = value.strip();
+    if (!MAILBOX.matcher(address).matches()) {
+      throw new IllegalArgumentException(
+          "lifeboat.smtp.postmaster is not a valid address: '"
+              + value
+              + "'; set it to one mailbox such as postmaster@example.net (ASCII local@domain, no"
+              + " name or angle brackets), or leave it empty to reject RCPT TO:<postmaster>");
+    }
+    return address;
   }
 
   private static String localHostName() {

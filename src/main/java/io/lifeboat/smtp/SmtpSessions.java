@@ -5,7 +5,10 @@ import org.slf4j.LoggerFactory;
 import org.subethamail.smtp.server.Session;
 import org.subethamail.smtp.server.SessionHandler;
 
-/** Counts SMTP sessions for the metrics and logs their start and end at DEBUG. */
+/**
+ * Counts SMTP sessions for the metrics, registers them with the shutdown state and logs their start
+ * and end at DEBUG.
+ */
 final class SmtpSessions implements SessionHandler {
 
   private static final Logger log = LoggerFactory.getLogger(SmtpSessions.class);
@@ -25,8 +28,9 @@ final class SmtpSessions implements SessionHandler {
   @Override
   public SessionAcceptance accept(Session session) {
     if (drain.draining()) {
-      return SessionAcceptance.failure(421, SmtpDrain.REPLY.substring(4));
+      return SessionAcceptance.failure(421, drain.reply().substring(4));
     }
+    drain.sessionOpened(session);
     metrics.sessionStarted();
     log.debug(
         "SMTP session started session={} client={}",
@@ -37,6 +41,7 @@ final class SmtpSessions implements SessionHandler {
 
   @Override
   public void onSessionEnd(Session session) {
+    drain.sessionClosed(session);
     metrics.sessionEnded();
     log.debug("SMTP session ended session={}", session.getSessionId());
   }

@@ -120,6 +120,19 @@ class SmtpConversationTest extends MailPathTest {
   }
 
   @Test
+  void barePostmasterWithoutSettingIsRejected() throws Exception {
+    try (SmtpWire wire = new SmtpWire(smtpPort())) {
+      wire.hello();
+      assertThat(wire.command("MAIL FROM:<sender@outside.test>")).startsWith("250 ");
+      String reply = wire.command("RCPT TO:<Postmaster>");
+      assertThat(reply).startsWith("550 5.1.1 <postmaster>: ");
+      assertThat(reply).contains("no postmaster address");
+      assertThat(reply).contains("lifeboat.smtp.postmaster");
+      assertThat(wire.command("RCPT TO:<" + PRIMARY_USER + ">")).isEqualTo("250 2.1.5 Ok");
+    }
+  }
+
+  @Test
   void messageIsAcceptedOverStartTls() throws Exception {
     Session session = session(true);
     Transport.send(message(session, "TLS test", "Hello over TLS", FAILOVER_USER));

@@ -21,9 +21,16 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.util.unit.DataSize;
 
-/** Defaults of the SMTP settings and the two sources of the STARTTLS certificate. */
+/**
+ * Defaults of the SMTP settings, the check of the postmaster address and the two sources of the
+ * STARTTLS certificate.
+ */
 class SmtpSettingsTest {
 
   @TempDir Path folder;
@@ -31,7 +38,7 @@ class SmtpSettingsTest {
   @Test
   void defaultsMatchTheDocumentedValues() {
     SmtpProperties defaults =
-        new SmtpProperties(null, null, null, null, null, 0, 0, null, null, null, null);
+        new SmtpProperties(null, null, null, null, null, 0, 0, null, null, null, null, null);
     assertThat(defaults.enabled()).isTrue();
     assertThat(defaults.port()).isEqualTo(2525);
     assertThat(defaults.maxMessageSize()).isEqualTo(DataSize.ofMegabytes(75));
@@ -41,6 +48,73 @@ class SmtpSettingsTest {
     assertThat(defaults.dataTimeout()).isEqualTo(Duration.ofMinutes(10));
     assertThat(defaults.hostname()).isNotBlank();
     assertThat(defaults.tls().keystoreType()).isEqualTo("PKCS12");
+    assertThat(defaults.postmaster()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "hostmaster@operator.example",
+        "first.last+smtp@mail.operator-1.example",
+        " Ops@Operator.Example "
+      })
+  void postmasterAcceptsMailbox(String value) {
+    assertThat(postmaster(value).postmaster()).isEqualTo(value.strip());
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "postmaster",
+        "ops@localhost",
+        "<ops@operator.example>",
+        "Ops <ops@operator.example>",
+        "ops@operator.example,other@operator.example",
+        "two words@operator.example",
+        "ops@@operator.example",
+        "ops.@operator.example",
+        "ops@-operator.example",
+        "ops@operator..example",
+        "b\u00fcro@operator.example"
+      })
+  void postmasterRejectsWhatIsNoMailbox(String value) {
+    assertThatThrownBy(() -> postmaster(value))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("lifeboat.smtp.postmaster")
+        .hasMessageContaining("'" + value + "'")
+        .hasMessageContaining("leave it empty");
+  }
+
+  @Test
+  void postmasterOverLengthLimitsIsRejected() {
+    String longLocal = "a".repeat(65) + "@operator.example";
+    String longDomain = "ops@" + ("a".repeat(60) + ".").repeat(5) + "example";
+    assertThatThrownBy(() -> postmaster(longLocal)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> postmaster(longDomain)).isInstanceOf(IllegalArgumentException.class);
+    assertThat(postmaster("a".repeat(64) + "@operator.example").postmaster()).startsWith("aaaa");
+  }
+
+  @Test
+  void invalidPostmasterStopsStartup() {
+    new ApplicationContextRunner()
+        .withUserConfiguration(PropertiesOnly.class)
+        .withPropertyValues("lifeboat.smtp.postmaster=operator.example")
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              assertThat(context.getStartupFailure())
+                  .rootCause()
+                  .hasMessageContaining("lifeboat.smtp.postmaster is not a valid address")
+                  .hasMessageContaining("'operator.example'");
+            });
+  }
+
+  @EnableConfigurationProperties(SmtpProperties.class)
+  static class PropertiesOnly {}
+
+  private static SmtpProperties postmaster(String value) {
+    return new SmtpProperties(
+        null, null, null, "mx.test", null, 0, 0, null, null, null, null, value);
   }
 
   @Test

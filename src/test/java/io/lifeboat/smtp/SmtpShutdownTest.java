@@ -16,9 +16,13 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Closes the application while SMTP sessions are open: a DATA in progress still gets its {@code
- * 250} and stays in the queue on disk, and new sessions and commands get {@code 421 4.3.2}.
+ * 250} and stays in the queue on disk, new sessions and commands get {@code 421 4.3.2}, and
+ * sessions that wait for a command get the same reply before their connection closes.
  */
 class SmtpShutdownTest {
+
+  private static final String SHUTDOWN_REPLY =
+      "421 4.3.2 mx.shutdown.test Service shutting down, try again later";
 
   @TempDir Path data;
 
@@ -40,10 +44,11 @@ class SmtpShutdownTest {
       closing = Thread.ofPlatform().start(context::close);
       String greeting = awaitRefusedGreeting(port);
 
-      assertThat(greeting).startsWith("421 4.3.2 ");
-      assertThat(idle.command("MAIL FROM:<sender@outside.test>")).startsWith("421 4.3.2 ");
+      assertThat(greeting).isEqualTo(SHUTDOWN_REPLY);
+      assertThat(idle.command("MAIL FROM:<sender@outside.test>")).isEqualTo(SHUTDOWN_REPLY);
       String reply = inData.write("second half of the body\r\n").command(".");
       assertThat(reply).startsWith("250 2.0.0 Ok: queued as ");
+      assertThat(inData.reply()).as("reply once the session waits again").isEqualTo(SHUTDOWN_REPLY);
       closing.join(Duration.ofSeconds(60));
       assertThat(closing.isAlive()).as("context still closing").isFalse();
       String queueId = reply.substring("250 2.0.0 Ok: queued as ".length());
@@ -53,6 +58,36 @@ class SmtpShutdownTest {
     } finally {
       inData.close();
       idle.close();
+      if (closing == null) {
+        context.close();
+      }
+    }
+  }
+
+  @Test
+  void idleSessionsGet421WhenListenerStops() throws Exception {
+    ConfigurableApplicationContext context = start();
+    int port = context.getBean(SmtpListener.class).port();
+    SmtpWire greeted = new SmtpWire(port);
+    SmtpWire inTransaction = new SmtpWire(port);
+    Thread closing = null;
+    try {
+      assertThat(greeted.reply()).startsWith("220 ");
+      inTransaction.hello();
+      assertThat(inTransaction.command("MAIL FROM:<sender@outside.test>")).startsWith("250 ");
+      assertThat(inTransaction.command("RCPT TO:<" + CrashChild.USER + ">")).startsWith("250 ");
+
+      closing = Thread.ofPlatform().start(context::close);
+
+      assertThat(greeted.reply()).isEqualTo(SHUTDOWN_REPLY);
+      assertThat(greeted.reply()).as("end of stream after the reply").isNull();
+      assertThat(inTransaction.reply()).isEqualTo(SHUTDOWN_REPLY);
+      assertThat(inTransaction.reply()).as("end of stream after the reply").isNull();
+      closing.join(Duration.ofSeconds(60));
+      assertThat(closing.isAlive()).as("context still closing").isFalse();
+    } finally {
+      greeted.close();
+      inTransaction.close();
       if (closing == null) {
         context.close();
       }
