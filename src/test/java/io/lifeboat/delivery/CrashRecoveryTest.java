@@ -2,6 +2,7 @@ package io.lifeboat.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lifeboat.e2e.PostgresSchema;
 import io.lifeboat.testing.CrashChild;
 import io.lifeboat.testing.SmtpWire;
 import java.io.IOException;
@@ -28,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Kills the service with SIGKILL while clients send mail and it delivers into the encrypted
  * mailstore, starts it again on the same data folder, and reads the Inbox back through the
  * restarted service's mailstore: every message that got {@code 250} is stored exactly once by its
- * Message-ID, and every stored message decrypts and is complete.
+ * Message-ID, and every stored message decrypts and is complete. It runs on H2 and, when {@code
+ * LIFEBOAT_TEST_POSTGRES_URL} is set, on PostgreSQL.
  */
 class CrashRecoveryTest {
 
@@ -49,12 +51,29 @@ class CrashRecoveryTest {
       long depth, long total, long rows, Map<Integer, Integer> counts, List<String> damaged) {}
 
   @Test
-  void acknowledgedMailSurvivesSigkillOnce() throws Exception {
+  void acknowledgedMailSurvivesSigkillOnH2() throws Exception {
+    survivesSigkill(Map.of(), Map.of());
+  }
+
+  @Test
+  void acknowledgedMailSurvivesSigkillOnPostgresql() throws Exception {
+    try (PostgresSchema schema = PostgresSchema.create("crash")) {
+      survivesSigkill(schema.datasourceSettings(), schema.environment());
+    }
+  }
+
+  /**
+   * Runs the crash and the check with the children's extra {@code settings} and {@code
+   * environment}, for example a PostgreSQL datasource.
+   */
+  private void survivesSigkill(Map<String, String> settings, Map<String, String> environment)
+      throws Exception {
     Path data = folder.resolve("data");
     int smtpPort = freePort();
     int httpPort = freePort();
 
-    Process first = startChild(data, smtpPort, httpPort, folder.resolve("first.log"));
+    Child child = new Child(data, smtpPort, httpPort, settings, environment);
+    Process first = startChild(child, folder.resolve("first.log"));
     Map<Integer, String> acknowledged = new ConcurrentHashMap<>();
     List<String> unexpected = new CopyOnWriteArrayList<>();
     try {
@@ -65,7 +84,7 @@ class CrashRecoveryTest {
     }
     assertThat(acknowledged).as("messages acknowledged before the kill").isNotEmpty();
 
-    Process second = startChild(data, smtpPort, httpPort, folder.resolve("second.log"));
+    Process second = startChild(child, folder.resolve("second.log"));
     try {
       Instant deadline = Instant.now().plusSeconds(40);
       Report report = report();
@@ -240,13 +259,21 @@ class CrashRecoveryTest {
     return new Report(depth, total, rows, counts, damaged);
   }
 
-  private Process startChild(Path data, int smtpPort, int httpPort, Path log)
-      throws IOException, InterruptedException {
+  /** What both children share: data folder, ports, and extra settings and environment. */
+  private record Child(
+      Path data,
+      int smtpPort,
+      int httpPort,
+      Map<String, String> settings,
+      Map<String, String> environment) {}
+
+  private Process startChild(Child child, Path log) throws IOException, InterruptedException {
     String classpath =
         System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    ProcessBuilder builder =
-        new ProcessBuilder(
+    List<String> command =
+        new ArrayList<>(
+            List.of(
                 java.toString(),
                 "-Xmx512m",
                 // Quick start for a short-lived child; the JIT level does not affect durability.
@@ -256,16 +283,18 @@ class CrashRecoveryTest {
                 "-cp",
                 classpath,
                 CrashChild.class.getName(),
-                "--lifeboat.data-dir=" + data,
-                "--server.port=" + httpPort,
-                "--lifeboat.smtp.port=" + smtpPort,
+                "--lifeboat.data-dir=" + child.data(),
+                "--server.port=" + child.httpPort(),
+                "--lifeboat.smtp.port=" + child.smtpPort(),
                 "--lifeboat.smtp.hostname=mx.crash.test",
                 "--lifeboat.delivery.poll-interval=PT0.2S",
                 "--lifeboat.delivery.node-id=crash-node",
                 "--LIFEBOAT_OPERATOR_PASSWORD=crash-operator",
-                "--spring.main.banner-mode=off")
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
+                "--spring.main.banner-mode=off"));
+    child.settings().forEach((key, value) -> command.add("--" + key + "=" + value));
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(child.environment());
     Process process = builder.start();
     // Generous, because a loaded 2-core machine can take a minute to start the application.
     Instant deadline = Instant.now().plusSeconds(180);
