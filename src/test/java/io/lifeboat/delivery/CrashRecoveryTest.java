@@ -159,7 +159,7 @@ class CrashRecoveryTest {
 
   /**
    * Sends messages over one connection at a time. Any reply other than the expected one ends the
-   * connection, so that a later reply is never read as the answer to the wrong command.
+   * connection, so that a later reply is never read as the reply to the wrong command.
    */
   private static void sendLoop(
       int port,
