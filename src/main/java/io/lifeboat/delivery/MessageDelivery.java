@@ -4,7 +4,6 @@ import io.lifeboat.mailstore.LocalDelivery;
 import io.lifeboat.routing.Route;
 import io.lifeboat.routing.Router;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -107,8 +106,8 @@ class MessageDelivery {
   }
 
   /**
-   * Hands a decrypted copy of the message to the mailstore, which needs a file, and deletes the
-   * copy afterwards.
+   * Hands the message to the mailstore, which reads it from the spool file and decrypts it on the
+   * way, so that no clear copy is ever written to disk.
    */
   private Attempt deliverLocal(QueueEntry entry, Route.Local local) {
     LocalDelivery mailstore = localDelivery.getIfAvailable();
@@ -118,10 +117,10 @@ class MessageDelivery {
           local.name(),
           Outcome.deferred("451 4.3.0 no mailstore is available on this node"));
     }
-    Path copy = null;
     try {
-      copy = spool.decryptedCopy(entry.messageId());
-      boolean stored = mailstore.deliverToInbox(local.userId(), entry.deliveryKey(), copy);
+      boolean stored =
+          mailstore.deliverToInbox(
+              local.userId(), entry.deliveryKey(), () -> spool.open(entry.messageId()));
       if (!stored) {
         log.info(
             "Local delivery queue={} row={} was already stored by an earlier attempt",
@@ -138,19 +137,6 @@ class MessageDelivery {
           e.toString());
       return new Attempt(
           entry, local.name(), Outcome.deferred("451 4.3.0 mailstore error: " + e.getMessage()));
-    } finally {
-      deleteCopy(copy);
-    }
-  }
-
-  private static void deleteCopy(Path copy) {
-    if (copy == null) {
-      return;
-    }
-    try {
-      java.nio.file.Files.deleteIfExists(copy);
-    } catch (IOException e) {
-      log.warn("Decrypted copy {} could not be deleted; it is removed at the next start", copy, e);
     }
   }
 

@@ -26,7 +26,7 @@ import org.springframework.stereotype.Component;
  * encrypted with {@link SpoolCipher}. A message is written to {@code spool/incoming} first and
  * moved into place by {@link Draft#commit} only after the file is flushed to disk (fsync), so a
  * file under its queue id is always complete. Files left in {@code incoming} belong to messages
- * that never got {@code 250}, or are decrypted copies, and are removed at startup.
+ * that never got {@code 250} and are removed at startup.
  */
 @Component
 public class Spool {
@@ -81,23 +81,6 @@ public class Spool {
   /** Opens a spooled message for reading, decrypted. */
   public InputStream open(String queueId) throws IOException {
     return SpoolCipher.decrypting(Files.newInputStream(path(queueId)), masterKey);
-  }
-
-  /**
-   * Decrypts a spooled message into a new file in {@code spool/incoming}, for a consumer that needs
-   * a file. The caller deletes it; a copy left by a crash is deleted at the next start.
-   */
-  public Path decryptedCopy(String queueId) throws IOException {
-    Path copy = incoming.resolve(UUID.randomUUID() + ".eml");
-    try (InputStream in = open(queueId);
-        OutputStream out =
-            Files.newOutputStream(copy, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      in.transferTo(out);
-    } catch (IOException | RuntimeException e) {
-      Files.deleteIfExists(copy);
-      throw e;
-    }
-    return copy;
   }
 
   public boolean exists(String queueId) {

@@ -6,8 +6,6 @@ import io.micrometer.core.instrument.Timer;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -54,11 +52,11 @@ public class InboxDelivery implements LocalDelivery {
    *
    * @throws NotFoundException when the user does not exist or is deleted, which is permanent
    * @throws IllegalArgumentException when the delivery key is blank or too long
-   * @throws IOException when the message file cannot be read or the blob store fails, which is
-   *     worth a retry
+   * @throws IOException when the message cannot be read or the blob store fails, which is worth a
+   *     retry
    */
   @Override
-  public boolean deliverToInbox(long userId, String deliveryKey, Path rawMessage)
+  public boolean deliverToInbox(long userId, String deliveryKey, MessageSource source)
       throws IOException {
     requireValidKey(deliveryKey);
     Timer.Sample sample = metrics.start();
@@ -76,7 +74,7 @@ public class InboxDelivery implements LocalDelivery {
       MailboxCipher cipher = mailboxes.open(userId);
       long inbox = folders.idOf(userId, FolderRole.INBOX).orElseThrow();
       MessageWriter.Stored stored;
-      try (InputStream raw = new BufferedInputStream(Files.newInputStream(rawMessage), 64 * 1024)) {
+      try (InputStream raw = new BufferedInputStream(source.open(), 64 * 1024)) {
         stored = writer.store(cipher, inbox, deliveryKey, raw, Set.of(), clock.instant());
       }
       if (stored.messageId().isEmpty()) {

@@ -1,6 +1,8 @@
 package io.lifeboat.mailstore;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -9,11 +11,23 @@ import java.nio.file.Path;
  */
 public interface LocalDelivery {
 
+  /** Opens the raw RFC 5322 message, from its first byte, each time it is called. */
+  @FunctionalInterface
+  interface MessageSource {
+    InputStream open() throws IOException;
+  }
+
   /**
-   * Stores the raw RFC 5322 message at {@code rawMessage} in the user's Inbox and returns once it
-   * is durable. Idempotent per {@code deliveryKey}: when a message with the same key was stored
-   * before (for example by an attempt interrupted by a crash), nothing is stored again and false is
+   * Stores the raw message that {@code source} opens in the user's Inbox and returns once it is
+   * durable. Idempotent per {@code deliveryKey}: when a message with the same key was stored before
+   * (for example by an attempt interrupted by a crash), nothing is stored again and false is
    * returned.
    */
-  boolean deliverToInbox(long userId, String deliveryKey, Path rawMessage) throws IOException;
+  boolean deliverToInbox(long userId, String deliveryKey, MessageSource source) throws IOException;
+
+  /** Stores the raw message in the file {@code rawMessage}, see {@link #deliverToInbox}. */
+  default boolean deliverToInbox(long userId, String deliveryKey, Path rawMessage)
+      throws IOException {
+    return deliverToInbox(userId, deliveryKey, () -> Files.newInputStream(rawMessage));
+  }
 }

@@ -2,6 +2,7 @@ package io.lifeboat.testing;
 
 import io.lifeboat.mailstore.LocalDelivery;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -25,7 +26,7 @@ public class RecordingMailstore implements LocalDelivery {
   }
 
   @Override
-  public synchronized boolean deliverToInbox(long userId, String deliveryKey, Path rawMessage)
+  public synchronized boolean deliverToInbox(long userId, String deliveryKey, MessageSource source)
       throws IOException {
     Path inbox = folder.resolve(Long.toString(userId));
     Files.createDirectories(inbox);
@@ -40,8 +41,9 @@ public class RecordingMailstore implements LocalDelivery {
                 StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING,
                 StandardOpenOption.WRITE);
-        OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
-      Files.copy(rawMessage, out);
+        OutputStream out = java.nio.channels.Channels.newOutputStream(channel);
+        InputStream raw = source.open()) {
+      raw.transferTo(out);
       channel.force(true);
     }
     Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE);
