@@ -51,12 +51,30 @@ class OutcomeRecorder {
     this.clock = clock;
   }
 
-  /** Records the attempts, which all belong to one message. */
+  /**
+   * Records the attempts, which all belong to one message, and deletes the message's rows and then
+   * its spool file once every recipient is final.
+   *
+   * <p>Usually that is seen in the recording transaction, which saves a commit. A delivery of other
+   * recipients of the same message running at the same time is not seen there, so when rows are
+   * still pending, a second transaction checks again after the commit.
+   */
   void record(List<Attempt> attempts) {
     Instant now = clock.instant();
-    QueueEntry first = attempts.get(0).entry();
-    transactions.executeWithoutResult(status -> recordInTransaction(attempts, now));
-    removeIfFinal(first.messageId());
+    String messageId = attempts.get(0).entry().messageId();
+    boolean removed =
+        Boolean.TRUE.equals(
+            transactions.execute(
+                status -> {
+                  recordInTransaction(attempts, now);
+                  return removeIfFinal(messageId);
+                }));
+    if (!removed) {
+      removed = Boolean.TRUE.equals(transactions.execute(status -> removeIfFinal(messageId)));
+    }
+    if (removed) {
+      deleteSpoolFile(messageId);
+    }
   }
 
   private void recordInTransaction(List<Attempt> attempts, Instant now) {
@@ -180,19 +198,17 @@ class OutcomeRecorder {
     }
   }
 
-  /** Deletes the rows and then the spool file of a message whose recipients are all final. */
-  void removeIfFinal(String messageId) {
-    boolean removed =
-        Boolean.TRUE.equals(
-            transactions.execute(
-                status -> repository.pendingCount(messageId) == 0 && repository.delete(messageId)));
-    if (removed) {
-      try {
-        spool.delete(messageId);
-      } catch (IOException e) {
-        log.warn("Spool file queue={} could not be deleted; it is removed later", messageId, e);
-      }
-      log.info("Removed queue={}: every recipient is delivered or bounced", messageId);
+  /** Deletes the rows of a message whose recipients are all final; returns whether it did. */
+  private boolean removeIfFinal(String messageId) {
+    return repository.pendingCount(messageId) == 0 && repository.delete(messageId);
+  }
+
+  private void deleteSpoolFile(String messageId) {
+    try {
+      spool.delete(messageId);
+    } catch (IOException e) {
+      log.warn("Spool file queue={} could not be deleted; it is removed later", messageId, e);
     }
+    log.info("Removed queue={}: every recipient is delivered or bounced", messageId);
   }
 }
