@@ -73,7 +73,8 @@ public class MessageRepository {
 
   /**
    * Inserts a message and returns its id, or nothing when the mailbox has a message with the same
-   * delivery key already.
+   * delivery key already. The row is marked indexed, because the caller stores its search terms in
+   * the same transaction.
    */
   public OptionalLong insert(NewRow row) {
     KeyHolder keys = new GeneratedKeyHolder();
@@ -82,9 +83,9 @@ public class MessageRepository {
                 """
                 INSERT INTO mail_message (user_id, folder_id, delivery_key, blob_key, size_bytes,
                                           received, seen, answered, flagged, deleted, parsed,
-                                          metadata)
+                                          metadata, indexed)
                 VALUES (:user, :folder, :deliveryKey, :blobKey, :size, :received, :seen,
-                        :answered, :flagged, :deleted, :parsed, :metadata)
+                        :answered, :flagged, :deleted, :parsed, :metadata, TRUE)
                 ON CONFLICT DO NOTHING
                 """)
             .param("user", row.userId())

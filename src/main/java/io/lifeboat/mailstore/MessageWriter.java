@@ -126,7 +126,7 @@ class MessageWriter {
   private OptionalLong insert(NewRow row, long[] terms) {
     OptionalLong id = messages.insert(row);
     if (id.isPresent()) {
-      searchTerms.replace(row.userId(), id.getAsLong(), terms);
+      searchTerms.insert(row.userId(), id.getAsLong(), terms);
       long unread = row.flags().contains(MessageFlag.SEEN) ? 0 : 1;
       folders.addCounts(row.userId(), row.folderId(), 1, unread);
     }

@@ -26,14 +26,26 @@ class SearchTermRepository {
   }
 
   /**
-   * Replaces the terms of a message and marks it indexed. The caller runs this in the transaction
-   * that inserts the message, or in one of its own for a rebuild.
+   * Replaces the terms of a message and marks it indexed, for the rebuild of a message stored
+   * before the index existed. The caller runs it in a transaction of its own.
    */
   void replace(long userId, long messageId, long[] terms) {
     jdbc.sql("DELETE FROM mail_search_term WHERE user_id = :user AND message_id = :id")
         .param("user", userId)
         .param("id", messageId)
         .update();
+    insert(userId, messageId, terms);
+    jdbc.sql("UPDATE mail_message SET indexed = TRUE WHERE user_id = :user AND id = :id")
+        .param("user", userId)
+        .param("id", messageId)
+        .update();
+  }
+
+  /**
+   * Inserts the terms of a message that has none yet. The caller runs it in the transaction that
+   * inserts the message, which marks the message indexed.
+   */
+  void insert(long userId, long messageId, long[] terms) {
     // Two words may share a term, and the primary key takes each term once per message.
     long[] distinct = Arrays.stream(terms).sorted().distinct().toArray();
     batch.batchUpdate(
@@ -51,10 +63,6 @@ class SearchTermRepository {
             return distinct.length;
           }
         });
-    jdbc.sql("UPDATE mail_message SET indexed = TRUE WHERE user_id = :user AND id = :id")
-        .param("user", userId)
-        .param("id", messageId)
-        .update();
   }
 
   /** Counts the messages that contain {@code term}, stopping at {@code cap}. */
