@@ -80,10 +80,13 @@ public class DeliveryWorker implements SmartLifecycle {
           properties.nodeId());
     }
     // Platform threads, because a virtual thread that loads a class is pinned to its carrier: two
-    // relays loading mail classes from the packaged jar at once have hung the whole process.
+    // relays loading mail classes from the packaged jar at once have hung the whole process. A
+    // fixed
+    // pool, because Tink keeps a SecureRandom per thread, and a fresh thread per delivery made it
+    // build a new one, with a failed class lookup for Conscrypt, for every message.
     workers =
-        Executors.newThreadPerTaskExecutor(
-            Thread.ofPlatform().name("delivery-", 1).daemon().factory());
+        Executors.newFixedThreadPool(
+            properties.concurrency(), Thread.ofPlatform().name("delivery-", 1).daemon().factory());
     running = true;
     dispatcher = Thread.ofPlatform().name("delivery-dispatcher").daemon().start(this::dispatch);
     log.info(

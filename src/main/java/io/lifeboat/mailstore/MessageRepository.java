@@ -73,8 +73,7 @@ public class MessageRepository {
 
   /**
    * Inserts a message and returns its id, or nothing when the mailbox has a message with the same
-   * delivery key already. The row is marked indexed, because the caller stores its search terms in
-   * the same transaction.
+   * delivery key already. The row starts unindexed, and {@link SearchIndexer} stores its terms.
    */
   public OptionalLong insert(NewRow row) {
     KeyHolder keys = new GeneratedKeyHolder();
@@ -83,9 +82,9 @@ public class MessageRepository {
                 """
                 INSERT INTO mail_message (user_id, folder_id, delivery_key, blob_key, size_bytes,
                                           received, seen, answered, flagged, deleted, parsed,
-                                          metadata, indexed)
+                                          metadata)
                 VALUES (:user, :folder, :deliveryKey, :blobKey, :size, :received, :seen,
-                        :answered, :flagged, :deleted, :parsed, :metadata, TRUE)
+                        :answered, :flagged, :deleted, :parsed, :metadata)
                 ON CONFLICT DO NOTHING
                 """)
             .param("user", row.userId())

@@ -13,12 +13,14 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Stores a raw message: reads it once, feeding the parser and the encrypting blob writer from the
- * same bytes, then inserts the message row with the encrypted metadata, its search terms and the
- * folder's new counts in one transaction.
+ * same bytes, then inserts the message row with the encrypted metadata and the folder's new counts
+ * in one transaction. The search terms are stored after the commit, by {@link SearchIndexer}.
  */
 @Component
 class MessageWriter {
@@ -46,7 +48,7 @@ class MessageWriter {
   private final MessageParser parser;
   private final MessageRepository messages;
   private final FolderRepository folders;
-  private final SearchTermRepository searchTerms;
+  private final SearchIndexer indexer;
   private final TransactionTemplate transactions;
   private final MailstoreMetrics metrics;
   private final SecureRandom random = new SecureRandom();
@@ -56,14 +58,14 @@ class MessageWriter {
       MessageParser parser,
       MessageRepository messages,
       FolderRepository folders,
-      SearchTermRepository searchTerms,
+      SearchIndexer indexer,
       TransactionTemplate transactions,
       MailstoreMetrics metrics) {
     this.blobStore = blobStore;
     this.parser = parser;
     this.messages = messages;
     this.folders = folders;
-    this.searchTerms = searchTerms;
+    this.indexer = indexer;
     this.transactions = transactions;
     this.metrics = metrics;
   }
@@ -120,15 +122,23 @@ class MessageWriter {
   }
 
   /**
-   * Inserts the row, its search terms and the folder's new counts. The caller runs it in one
-   * transaction, so the cached counts and the index always match the rows.
+   * Inserts the row and the folder's new counts. The caller runs it in one transaction, so the
+   * cached counts always match the rows. The search terms go to the {@link SearchIndexer} once that
+   * transaction, or the caller's transaction that it joined, is committed.
    */
   private OptionalLong insert(NewRow row, long[] terms) {
     OptionalLong id = messages.insert(row);
     if (id.isPresent()) {
-      searchTerms.insert(row.userId(), id.getAsLong(), terms);
       long unread = row.flags().contains(MessageFlag.SEEN) ? 0 : 1;
       folders.addCounts(row.userId(), row.folderId(), 1, unread);
+      long messageId = id.getAsLong();
+      TransactionSynchronizationManager.registerSynchronization(
+          new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+              indexer.add(row.userId(), messageId, terms);
+            }
+          });
     }
     return id;
   }

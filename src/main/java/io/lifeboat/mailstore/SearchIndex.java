@@ -4,6 +4,7 @@ import io.lifeboat.blob.BlobStore;
 import io.lifeboat.mailstore.MessageRepository.Row;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,16 +14,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
-import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Searches mailboxes through their encrypted search index, and builds the index for messages stored
- * before it existed. Messages get their terms when they are stored ({@link MessageWriter}); the
- * rebuild only covers older messages, starting in the background when the application is ready and
- * resuming where it stopped, because each message is marked indexed in the transaction that stores
- * its terms.
+ * before it existed or whose terms were lost. New messages get their terms from the {@link
+ * SearchIndexer} right after they are stored. The rebuild covers the rest, starting in the
+ * background when the application is ready and resuming where it stopped, because each message is
+ * marked indexed in the transaction that stores its terms.
  */
 @Component
 class SearchIndex {
@@ -34,12 +34,16 @@ class SearchIndex {
 
   private static final int REBUILD_BATCH = 100;
 
+  /** How long a search waits for the terms of messages stored just before it. */
+  private static final Duration INDEXER_WAIT = Duration.ofSeconds(2);
+
   private final Mailboxes mailboxes;
   private final MessageRepository messages;
   private final SearchTermRepository terms;
   private final MessageParser parser;
   private final BlobStore blobStore;
   private final TransactionTemplate transactions;
+  private final SearchIndexer indexer;
 
   SearchIndex(
       Mailboxes mailboxes,
@@ -47,13 +51,15 @@ class SearchIndex {
       SearchTermRepository terms,
       MessageParser parser,
       BlobStore blobStore,
-      TransactionTemplate transactions) {
+      TransactionTemplate transactions,
+      SearchIndexer indexer) {
     this.mailboxes = mailboxes;
     this.messages = messages;
     this.terms = terms;
     this.parser = parser;
     this.blobStore = blobStore;
     this.transactions = transactions;
+    this.indexer = indexer;
   }
 
   /** The matching rows, newest first, and whether more matched than were returned. */
@@ -65,7 +71,9 @@ class SearchIndex {
    */
   Hits search(MailboxCipher cipher, Long folderId, List<String> words, int limit) {
     long userId = cipher.userId();
-    boolean complete = !terms.hasUnindexed(userId);
+    // Messages stored a moment ago may still wait for their terms, so the search waits briefly.
+    boolean stored = indexer.awaitStored(INDEXER_WAIT);
+    boolean complete = stored && !terms.hasUnindexed(userId);
     long[] queryTerms = cipher.searchTerms(words);
 
     // Drive the query from the rarest term, so it reads the fewest index rows.
@@ -93,16 +101,20 @@ class SearchIndex {
     Thread.ofVirtual().name("search-index-rebuild").start(this::rebuildAll);
   }
 
-  /** Indexes every message without search terms, mailbox by mailbox; returns how many. */
+  /**
+   * Indexes every message without search terms, mailbox by mailbox; returns how many. Messages
+   * stored after it starts are left to the {@link SearchIndexer}.
+   */
   long rebuildAll() {
     long indexed = 0;
     try {
-      List<Long> users = terms.usersWithUnindexed();
+      long lastId = terms.lastMessageId();
+      List<Long> users = terms.usersWithUnindexed(lastId);
       if (!users.isEmpty()) {
         log.info("Search index rebuild started mailboxes={}", users.size());
       }
       for (long userId : users) {
-        indexed += rebuild(userId);
+        indexed += rebuild(userId, lastId);
       }
       if (!users.isEmpty()) {
         log.info("Search index rebuild finished mailboxes={} messages={}", users.size(), indexed);
@@ -118,23 +130,25 @@ class SearchIndex {
 
   /** Indexes the messages of one mailbox that have no search terms yet; returns how many. */
   long rebuild(long userId) {
+    return rebuild(userId, Long.MAX_VALUE);
+  }
+
+  /** Indexes the messages of one mailbox up to the id {@code lastId} that have no search terms. */
+  private long rebuild(long userId, long lastId) {
     MailboxCipher cipher = mailboxes.open(userId);
     long indexed = 0;
-    for (List<Long> batch = terms.unindexed(userId, REBUILD_BATCH);
+    for (List<Long> batch = terms.unindexed(userId, lastId, REBUILD_BATCH);
         !batch.isEmpty();
-        batch = terms.unindexed(userId, REBUILD_BATCH)) {
+        batch = terms.unindexed(userId, lastId, REBUILD_BATCH)) {
       for (long messageId : batch) {
         Optional<Row> row = messages.find(userId, messageId);
         if (row.isEmpty()) {
           continue;
         }
         long[] messageTerms = cipher.searchTerms(words(cipher, row.get()));
-        try {
-          transactions.executeWithoutResult(
-              status -> terms.replace(userId, messageId, messageTerms));
+        if (Boolean.TRUE.equals(
+            transactions.execute(status -> terms.replace(userId, messageId, messageTerms)))) {
           indexed++;
-        } catch (DataIntegrityViolationException deletedMeanwhile) {
-          log.debug("Message deleted while indexed user={} message={}", userId, messageId);
         }
       }
     }

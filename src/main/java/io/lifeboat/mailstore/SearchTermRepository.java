@@ -2,8 +2,11 @@ package io.lifeboat.mailstore;
 
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.jdbc.core.BatchPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -17,6 +20,9 @@ import org.springframework.stereotype.Repository;
 @Repository
 class SearchTermRepository {
 
+  /** Ids per {@code IN} list, well below the parameter limits of H2 and PostgreSQL. */
+  private static final int IN_LIST = 1000;
+
   private final JdbcClient jdbc;
   private final JdbcTemplate batch;
 
@@ -25,44 +31,108 @@ class SearchTermRepository {
     this.batch = batch;
   }
 
+  /** The search terms of one message of one user. */
+  record MessageTerms(long userId, long messageId, long[] terms) {}
+
   /**
-   * Replaces the terms of a message and marks it indexed, for the rebuild of a message stored
-   * before the index existed. The caller runs it in a transaction of its own.
+   * Stores the terms of a message that is not indexed yet, such as one stored before the index
+   * existed, and marks it indexed. Returns false, storing nothing, when the message is gone or
+   * indexed meanwhile. The caller runs it in a transaction of its own.
    */
-  void replace(long userId, long messageId, long[] terms) {
+  boolean replace(long userId, long messageId, long[] terms) {
+    // The message row is locked before the terms, as in insertBatch, so the two cannot deadlock.
+    List<Long> open = lockUnindexed(List.of(messageId), userId);
+    if (open.isEmpty()) {
+      return false;
+    }
     jdbc.sql("DELETE FROM mail_search_term WHERE user_id = :user AND message_id = :id")
         .param("user", userId)
         .param("id", messageId)
         .update();
-    insert(userId, messageId, terms);
-    jdbc.sql("UPDATE mail_message SET indexed = TRUE WHERE user_id = :user AND id = :id")
-        .param("user", userId)
-        .param("id", messageId)
-        .update();
+    insertTerms(List.of(new MessageTerms(userId, messageId, terms)));
+    markIndexed(open);
+    return true;
   }
 
   /**
-   * Inserts the terms of a message that has none yet. The caller runs it in the transaction that
-   * inserts the message, which marks the message indexed.
+   * Stores the terms of many messages and marks them indexed. Messages that were deleted or indexed
+   * meanwhile, or that belong to another user than the one given with them, are skipped. The caller
+   * runs it in a transaction.
    */
-  void insert(long userId, long messageId, long[] terms) {
-    // Two words may share a term, and the primary key takes each term once per message.
-    long[] distinct = Arrays.stream(terms).sorted().distinct().toArray();
+  void insertBatch(List<MessageTerms> messages) {
+    Map<Long, MessageTerms> byId = new HashMap<>();
+    for (MessageTerms message : messages) {
+      byId.put(message.messageId(), message);
+    }
+    List<Long> ids = new ArrayList<>(byId.keySet());
+    List<MessageTerms> open = new ArrayList<>();
+    for (int from = 0; from < ids.size(); from += IN_LIST) {
+      List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + IN_LIST));
+      List<long[]> rows =
+          jdbc.sql(
+                  "SELECT id, user_id FROM mail_message WHERE id IN (:ids) AND indexed = FALSE"
+                      + " ORDER BY id FOR UPDATE")
+              .param("ids", chunk)
+              .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)})
+              .list();
+      for (long[] row : rows) {
+        MessageTerms message = byId.get(row[0]);
+        if (message.userId() == row[1]) {
+          open.add(message);
+        }
+      }
+    }
+    if (open.isEmpty()) {
+      return;
+    }
+    insertTerms(open);
+    markIndexed(open.stream().map(MessageTerms::messageId).toList());
+  }
+
+  /** Locks the user's rows among {@code ids} that are not indexed and returns their ids. */
+  private List<Long> lockUnindexed(List<Long> ids, long userId) {
+    return jdbc.sql(
+            "SELECT id FROM mail_message WHERE user_id = :user AND id IN (:ids)"
+                + " AND indexed = FALSE ORDER BY id FOR UPDATE")
+        .param("user", userId)
+        .param("ids", ids)
+        .query(Long.class)
+        .list();
+  }
+
+  private void insertTerms(List<MessageTerms> messages) {
+    List<long[]> rows = new ArrayList<>();
+    for (MessageTerms message : messages) {
+      // Two words may share a term, and the primary key takes each term once per message.
+      long[] distinct = Arrays.stream(message.terms()).sorted().distinct().toArray();
+      for (long term : distinct) {
+        rows.add(new long[] {message.userId(), term, message.messageId()});
+      }
+    }
     batch.batchUpdate(
         "INSERT INTO mail_search_term (user_id, term, message_id) VALUES (?, ?, ?)",
         new BatchPreparedStatementSetter() {
           @Override
           public void setValues(PreparedStatement statement, int i) throws SQLException {
-            statement.setLong(1, userId);
-            statement.setLong(2, distinct[i]);
-            statement.setLong(3, messageId);
+            long[] row = rows.get(i);
+            statement.setLong(1, row[0]);
+            statement.setLong(2, row[1]);
+            statement.setLong(3, row[2]);
           }
 
           @Override
           public int getBatchSize() {
-            return distinct.length;
+            return rows.size();
           }
         });
+  }
+
+  private void markIndexed(List<Long> ids) {
+    for (int from = 0; from < ids.size(); from += IN_LIST) {
+      jdbc.sql("UPDATE mail_message SET indexed = TRUE WHERE id IN (:ids)")
+          .param("ids", ids.subList(from, Math.min(ids.size(), from + IN_LIST)))
+          .update();
+    }
   }
 
   /** Counts the messages that contain {@code term}, stopping at {@code cap}. */
@@ -131,19 +201,30 @@ class SearchTermRepository {
         .isPresent();
   }
 
-  /** Returns the mailboxes that have messages without search terms. */
-  List<Long> usersWithUnindexed() {
-    return jdbc.sql("SELECT DISTINCT user_id FROM mail_message WHERE indexed = FALSE")
+  /** Returns the highest message id, or 0 when there is no message. */
+  long lastMessageId() {
+    return jdbc.sql("SELECT COALESCE(MAX(id), 0) FROM mail_message").query(Long.class).single();
+  }
+
+  /** Returns the mailboxes that have messages up to the id {@code lastId} without search terms. */
+  List<Long> usersWithUnindexed(long lastId) {
+    return jdbc.sql(
+            "SELECT DISTINCT user_id FROM mail_message WHERE indexed = FALSE AND id <= :last")
+        .param("last", lastId)
         .query(Long.class)
         .list();
   }
 
-  /** Returns up to {@code limit} ids of a mailbox's messages without search terms, oldest first. */
-  List<Long> unindexed(long userId, int limit) {
+  /**
+   * Returns up to {@code limit} ids, oldest first, of a mailbox's messages up to the id {@code
+   * lastId} without search terms.
+   */
+  List<Long> unindexed(long userId, long lastId, int limit) {
     return jdbc.sql(
-            "SELECT id FROM mail_message WHERE indexed = FALSE AND user_id = :user"
+            "SELECT id FROM mail_message WHERE indexed = FALSE AND user_id = :user AND id <= :last"
                 + " ORDER BY id LIMIT :limit")
         .param("user", userId)
+        .param("last", lastId)
         .param("limit", limit)
         .query(Long.class)
         .list();

@@ -44,11 +44,16 @@ class CrashRecoveryTest {
   Path folder;
 
   /**
-   * The child's report: queue depth, the Inbox's cached count and its rows counted in the database,
-   * and per stored message its token and content check.
+   * The child's report: queue depth, the Inbox's cached count, its rows counted in the database and
+   * those with search terms, and per stored message its token and content check.
    */
   private record Report(
-      long depth, long total, long rows, Map<Integer, Integer> counts, List<String> damaged) {}
+      long depth,
+      long total,
+      long rows,
+      long indexed,
+      Map<Integer, Integer> counts,
+      List<String> damaged) {}
 
   @Test
   void acknowledgedMailSurvivesSigkillOnH2() throws Exception {
@@ -88,18 +93,21 @@ class CrashRecoveryTest {
     try {
       Instant deadline = Instant.now().plusSeconds(40);
       Report report = report();
-      while ((report.depth() > 0 || !report.counts().keySet().containsAll(acknowledged.keySet()))
+      while ((report.depth() > 0
+              || report.indexed() < report.rows()
+              || !report.counts().keySet().containsAll(acknowledged.keySet()))
           && Instant.now().isBefore(deadline)) {
         Thread.sleep(500);
         report = report();
       }
 
       System.out.printf(
-          "Crash test: %d messages acknowledged, %d listed, %d rows, cached count %d,"
+          "Crash test: %d messages acknowledged, %d listed, %d rows, %d indexed, cached count %d,"
               + " queue depth %d, unexpected replies %s%n",
           acknowledged.size(),
           report.counts().size(),
           report.rows(),
+          report.indexed(),
           report.total(),
           report.depth(),
           unexpected);
@@ -124,6 +132,7 @@ class CrashRecoveryTest {
               history(missing, acknowledged))
           .isEmpty();
       assertThat(report.total()).as("the Inbox's cached count").isEqualTo(report.rows());
+      assertThat(report.indexed()).as("Inbox messages with search terms").isEqualTo(report.rows());
       assertThat(duplicates).as("messages stored more than once").isEmpty();
       assertThat(report.damaged())
           .as("stored messages that are incomplete or unreadable")
@@ -245,9 +254,10 @@ class CrashRecoveryTest {
     long depth = Long.parseLong(lines.get(0).substring("depth ".length()));
     long total = Long.parseLong(lines.get(1).substring("total ".length()));
     long rows = Long.parseLong(lines.get(2).substring("rows ".length()));
+    long indexed = Long.parseLong(lines.get(3).substring("indexed ".length()));
     Map<Integer, Integer> counts = new HashMap<>();
     List<String> damaged = new ArrayList<>();
-    for (String line : lines.subList(3, lines.size())) {
+    for (String line : lines.subList(4, lines.size())) {
       String[] fields = line.split(" ");
       Matcher m = MESSAGE_ID.matcher(fields[1]);
       assertThat(m.matches()).as("Message-ID in report line: " + line).isTrue();
@@ -256,7 +266,7 @@ class CrashRecoveryTest {
         damaged.add(line);
       }
     }
-    return new Report(depth, total, rows, counts, damaged);
+    return new Report(depth, total, rows, indexed, counts, damaged);
   }
 
   /** What both children share: data folder, ports, and extra settings and environment. */

@@ -7,11 +7,13 @@ import io.lifeboat.directory.InvalidInputException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** Search through the encrypted search index: what is indexed, scopes, limits and the rebuild. */
 class SearchIndexTest extends MailstoreTestSupport {
@@ -19,9 +21,11 @@ class SearchIndexTest extends MailstoreTestSupport {
   @Autowired LocalDelivery delivery;
   @Autowired Mailstore mailstore;
   @Autowired SearchIndex searchIndex;
+  @Autowired SearchIndexer indexer;
   @Autowired Mailboxes mailboxes;
   @Autowired SearchTermRepository searchTerms;
   @Autowired JdbcClient jdbc;
+  @Autowired TransactionTemplate transactions;
 
   @Test
   void findsSenderRecipientSubjectAndBody() throws IOException {
@@ -153,6 +157,7 @@ class SearchIndexTest extends MailstoreTestSupport {
     long user = newUser("rebuild");
     long first = deliver(user, "old-1", message("a@b.example", "Mango", "ripe"));
     long second = deliver(user, "old-2", message("a@b.example", "Mango", "green"));
+    assertThat(indexer.awaitStored(Duration.ofSeconds(10))).as("terms stored").isTrue();
     // Make both look like messages stored before the index existed.
     jdbc.sql("DELETE FROM mail_search_term WHERE user_id = :user").param("user", user).update();
     jdbc.sql("UPDATE mail_message SET indexed = FALSE WHERE user_id = :user")
@@ -168,6 +173,45 @@ class SearchIndexTest extends MailstoreTestSupport {
     assertThat(after.complete()).isTrue();
     assertThat(ids(user, null, "ripe")).containsExactly(first);
     assertThat(searchIndex.rebuild(user)).isZero();
+  }
+
+  @Test
+  void termBatchSkipsDeletedAndForeignMessages() throws IOException {
+    long owner = newUser("batch-owner");
+    long other = newUser("batch-other");
+    long live = deliver(owner, "batch-1", message("a@b.example", "Kiwi", "one"));
+    long deleted = deliver(owner, "batch-2", message("a@b.example", "Kiwi", "two"));
+    long foreign = deliver(other, "batch-3", message("a@b.example", "Kiwi", "three"));
+    assertThat(indexer.awaitStored(Duration.ofSeconds(10))).as("terms stored").isTrue();
+    jdbc.sql("DELETE FROM mail_search_term WHERE user_id IN (:users)")
+        .param("users", List.of(owner, other))
+        .update();
+    jdbc.sql("UPDATE mail_message SET indexed = FALSE WHERE user_id IN (:users)")
+        .param("users", List.of(owner, other))
+        .update();
+    jdbc.sql("DELETE FROM mail_message WHERE id = :id").param("id", deleted).update();
+
+    // The third entry names the owner for the other user's message, which must not be indexed.
+    long[] terms = mailboxes.open(owner).searchTerms(List.of("kiwi"));
+    transactions.executeWithoutResult(
+        status ->
+            searchTerms.insertBatch(
+                List.of(
+                    new SearchTermRepository.MessageTerms(owner, live, terms),
+                    new SearchTermRepository.MessageTerms(owner, deleted, terms),
+                    new SearchTermRepository.MessageTerms(owner, foreign, terms))));
+
+    assertThat(ids(owner, null, "kiwi")).containsExactly(live);
+    assertThat(termRows(other)).isZero();
+    assertThat(indexedFlag(live)).isTrue();
+    assertThat(indexedFlag(foreign)).isFalse();
+  }
+
+  private boolean indexedFlag(long messageId) {
+    return jdbc.sql("SELECT indexed FROM mail_message WHERE id = :id")
+        .param("id", messageId)
+        .query(Boolean.class)
+        .single();
   }
 
   @Test

@@ -93,11 +93,17 @@ public final class CrashChild {
     lines.add("depth " + context.getBean(QueueRepository.class).depth());
     long inbox = mailstore.folder(userId, FolderRole.INBOX).id();
     lines.add("total " + mailstore.folder(userId, FolderRole.INBOX).total());
+    JdbcClient jdbc = context.getBean(JdbcClient.class);
     lines.add(
         "rows "
-            + context
-                .getBean(JdbcClient.class)
-                .sql("SELECT COUNT(*) FROM mail_message WHERE folder_id = :folder")
+            + jdbc.sql("SELECT COUNT(*) FROM mail_message WHERE folder_id = :folder")
+                .param("folder", inbox)
+                .query(Long.class)
+                .single());
+    lines.add(
+        "indexed "
+            + jdbc.sql(
+                    "SELECT COUNT(*) FROM mail_message WHERE folder_id = :folder AND indexed = TRUE")
                 .param("folder", inbox)
                 .query(Long.class)
                 .single());
