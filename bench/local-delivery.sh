@@ -32,13 +32,14 @@ SIZE=10240
 LIFEBOAT_SMTP=12527
 LIFEBOAT_HTTP=18081
 POSTFIX_SMTP=12528
-# Nothing listens here. Lifeboat's DNS lookups and smarthost point at it, so that a message that
-# were ever routed away from the mailbox would fail on loopback instead of leaving the machine.
+# Nothing listens here. Lifeboat's DNS lookups, smarthost and the primary server of example.com
+# point at it, so that a message routed away from the mailbox fails on loopback instead of leaving
+# the machine.
 CLOSED_PORT=12529
 RECIPIENT=jane.roe@example.com
 CUSTOMER=44444
 OPERATOR=operator:bench
-POLL_SECONDS=0.2
+POLL_SECONDS=0.1
 DRAIN_TIMEOUT_SECONDS=1800
 MAIL_OWNER=benchmail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -58,21 +59,22 @@ if [ -z "$JAR" ]; then
 fi
 for port in $LIFEBOAT_SMTP $LIFEBOAT_HTTP $POSTFIX_SMTP $CLOSED_PORT; do
   if ss -Htln "sport = :$port" | grep -q .; then
-    echo "port $port is in use; stop what listens there (ss -tlnp 'sport = :$port')" >&2
+    echo "port $port is already in use. Stop what listens there (ss -tlnp 'sport = :$port')" \
+      "and run again" >&2
     exit 2
   fi
 done
 
 # Lifeboat's data folder and the Postfix instance share one temporary folder, so both write to
 # the same file system. It is removed after a successful run and kept after a failure.
-WORK=$(mktemp -d /tmp/lifeboat-delivery-XXXXXX)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/lifeboat-delivery-XXXXXX")
 chmod 755 "$WORK"
 DATA=$WORK/lifeboat
 PF=$WORK/postfix
 MAILDIR_NEW=$PF/mail/jane.roe/Maildir/new
 FILESYSTEM=$(df --output=fstype "$WORK" | tail -1)
 if [ "$FILESYSTEM" = tmpfs ]; then
-  echo "$WORK is on tmpfs, where fsync costs nothing; set TMPDIR to a disk-backed folder" >&2
+  echo "$WORK is on tmpfs, where fsync costs nothing. Set TMPDIR to a folder on disk" >&2
   exit 2
 fi
 mkdir -p "$OUT"
@@ -146,8 +148,8 @@ scache     unix  -       -       n       -       1       scache
 postlog    unix-dgram n  -       n       -       1       postlogd
 MASTER
   postfix -c "$PF/conf" check
-  # postfix writes its errors to syslog, or to standard error only on a terminal; without a
-  # syslog daemon the reason for a failed start is in $PF/maillog.
+  # postfix writes its errors to standard error only on a terminal. The reason for a failed start
+  # is in $PF/maillog, because maillog_file sends the instance's log there.
   if ! postfix -c "$PF/conf" start; then
     echo "Postfix did not start; see $PF/maillog" >&2
     exit 1
@@ -159,6 +161,9 @@ stop_postfix() {
 }
 
 start_lifeboat() {
+  # Emptied first, because the redirection below runs in the background process and can come
+  # after the first grep, which would then find the start line of the previous run.
+  : >"$LIFEBOAT_LOG"
   LIFEBOAT_OPERATOR_PASSWORD=${OPERATOR#operator:} "$JAVA" -Xmx512m -jar "$JAR" \
     --lifeboat.data-dir="$DATA" --lifeboat.demo=true \
     --server.address=127.0.0.1 --server.port=$LIFEBOAT_HTTP \
@@ -179,6 +184,22 @@ start_lifeboat() {
   done
   echo "Lifeboat did not start; see $LIFEBOAT_LOG" >&2
   exit 1
+}
+
+# Points the primary server of example.com, mail.example.com in the demo, at the closed port on
+# 127.0.0.1 through the operator API, and checks that the customer shows it.
+point_primary_at_loopback() {
+  local customer=$HTTP_BASE/operator/v1/customers/$CUSTOMER
+  curl -sSf -u "$OPERATOR" -X PUT "$customer" -H 'Content-Type: application/json' -d "{
+    \"name\": \"Example Ltd\", \"notifications\": false,
+    \"domains\": [{\"domain\": \"example.com\", \"primaryHost\": \"127.0.0.1\",
+                   \"primaryPort\": $CLOSED_PORT}]}" >/dev/null
+  if ! curl -sSf -u "$OPERATOR" "$customer" | jq -e \
+    '[.. | objects | select(.primaryHost?)] | length > 0 and all(.primaryHost == "127.0.0.1")' \
+    >/dev/null; then
+    echo "setting the primary server of example.com to 127.0.0.1 failed: see GET $customer" >&2
+    exit 1
+  fi
 }
 
 # Switches jane.roe@example.com to failover through the customer API with the demo's credential,
@@ -205,9 +226,7 @@ stop_lifeboat() {
 }
 
 cleanup() {
-  if [ -n "$SAMPLER" ]; then
-    kill "$SAMPLER" 2>/dev/null || true
-  fi
+  stop_sampler
   stop_lifeboat
   stop_postfix
   if [ -f "$PF/maillog" ]; then
@@ -222,19 +241,20 @@ cleanup() {
 
 now() { date +%s.%N; }
 
-# Recipients queued or being delivered, from the operator API.
+# Prints the number of recipients queued or being delivered, from the operator API.
 lifeboat_depth() {
   curl -sSf -u "$OPERATOR" "$HTTP_BASE/operator/v1/queue?size=1" | jq -r .depth
 }
 
-# Value of a Lifeboat counter from /actuator/prometheus, summed over all its tags; 0 while the
-# counter does not exist yet.
+# Prints a Lifeboat counter from /actuator/prometheus, summed over all its tags. A counter that
+# does not exist yet counts as 0.
 lifeboat_counter() {
   curl -sSf -u "$OPERATOR" "$HTTP_BASE/actuator/prometheus" |
-    awk -v name="$1" '$1 == name || index($1, name "{") == 1 { sum += $2 } END { printf "%d\n", sum }'
+    awk -v name="$1" '$1 == name || index($1, name "{") == 1 { sum += $2 }
+      END { printf "%d\n", sum }'
 }
 
-# Files in Postfix's queue that still wait for delivery (hold included).
+# Prints the number of files in Postfix's queue that still wait for delivery, held ones included.
 postfix_queued() {
   find "$PF/queue/maildrop" "$PF/queue/incoming" "$PF/queue/active" "$PF/queue/deferred" \
     "$PF/queue/hold" -type f | wc -l
@@ -250,10 +270,11 @@ maildir_count() {
 
 lifeboat_drained() { [ "$(lifeboat_depth)" = 0 ]; }
 
-# Succeeds when the Maildir holds $1 messages and the queue is empty.
+# Succeeds when the Maildir contains $1 messages or more and the queue is empty.
 postfix_drained() { [ "$(maildir_count)" -ge "$1" ] && [ "$(postfix_queued)" = 0 ]; }
 
-# Runs the given check every $POLL_SECONDS until it succeeds; exits after DRAIN_TIMEOUT_SECONDS.
+# Runs the given check every $POLL_SECONDS s until it succeeds. Exits the script when it still
+# fails after $DRAIN_TIMEOUT_SECONDS s.
 wait_until() {
   local deadline=$((SECONDS + DRAIN_TIMEOUT_SECONDS))
   until "$@"; do
@@ -271,7 +292,7 @@ send() {
 
 rate() { echo "$1 / $2" | bc -l | xargs printf '%.0f'; }
 
-# One Lifeboat round. Appends "ingest-rate delivery-rate ingest-seconds delivery-seconds load".
+# Runs one Lifeboat round and appends its line to $LIFEBOAT_ROUNDS (see record).
 lifeboat_round() {
   local delivered_before delivered start sent drained
   delivered_before=$(lifeboat_counter lifeboat_delivery_delivered_total)
@@ -289,7 +310,8 @@ lifeboat_round() {
   record "$start" "$sent" "$drained" | tee -a "$LIFEBOAT_ROUNDS"
 }
 
-# One Postfix round; $1 is the number of messages the Maildir holds afterwards.
+# Runs one Postfix round and appends its line to $POSTFIX_ROUNDS. $1 is the number of messages
+# the Maildir contains afterwards.
 postfix_round() {
   local start sent drained
   start=$(now)
@@ -298,12 +320,15 @@ postfix_round() {
   wait_until postfix_drained "$1"
   drained=$(now)
   if [ "$(maildir_count)" -ne "$1" ]; then
-    echo "the Maildir holds $(maildir_count) messages, expected $1; see $PF/maillog" >&2
+    echo "Postfix delivered $(maildir_count) messages into the Maildir, expected $1;" \
+      "see $PF/maillog" >&2
     exit 1
   fi
   record "$start" "$sent" "$drained" | tee -a "$POSTFIX_ROUNDS"
 }
 
+# Prints a round's line from its start, sent and delivered times: ingest rate and delivery rate
+# in msg/s, ingest and delivery time in seconds, and the 1-minute load average.
 record() {
   local ingest delivery
   ingest=$(echo "$2 - $1" | bc -l)
@@ -315,15 +340,26 @@ record() {
 # Prints the used heap of the Lifeboat JVM in MB, read with jcmd GC.heap_info.
 heap_used_mb() {
   "$JCMD" "$LIFEBOAT_PID" GC.heap_info | awk '/garbage-first heap/ {
-    for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub(/K,?/, "", v); print int(v / 1024) } }'
+    for (i = 1; i <= NF; i++)
+      if ($i == "used") { v = $(i + 1); sub(/K,?/, "", v); print int(v / 1024) } }'
 }
 
+# Samples the heap every 0.2 s until $HEAP_FILE.stop exists, so that no jcmd is left running.
 sample_heap() {
   : >"$HEAP_FILE"
-  while kill -0 "$LIFEBOAT_PID" 2>/dev/null; do
-    heap_used_mb >>"$HEAP_FILE" || true
+  while kill -0 "$LIFEBOAT_PID" 2>/dev/null && [ ! -f "$HEAP_FILE.stop" ]; do
+    heap_used_mb >>"$HEAP_FILE" 2>/dev/null || true
     sleep 0.2
   done
+}
+
+stop_sampler() {
+  if [ -n "$SAMPLER" ]; then
+    touch "$HEAP_FILE.stop"
+    wait "$SAMPLER" 2>/dev/null || true
+    rm -f "$HEAP_FILE.stop"
+    SAMPLER=
+  fi
 }
 
 # Prints the cached count, the message rows and the indexed messages of jane.roe's Inbox, read
@@ -351,6 +387,7 @@ install_postfix
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 start_postfix
 start_lifeboat
+point_primary_at_loopback
 switch_failover
 
 # Warm-up, so that both servers run compiled code and have their files in place.
@@ -370,9 +407,7 @@ for round in $(seq 1 "$ROUNDS"); do
   echo -n "Postfix round $round:  "
   postfix_round $((WARMUP + round * MESSAGES))
 done
-kill "$SAMPLER" 2>/dev/null || true
-wait "$SAMPLER" 2>/dev/null || true
-SAMPLER=
+stop_sampler
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 
 RETRIES=$(lifeboat_counter lifeboat_delivery_retries_total)
@@ -387,18 +422,26 @@ LIFEBOAT_INGEST=$(column_of 1 "$LIFEBOAT_ROUNDS" | median)
 POSTFIX_INGEST=$(column_of 1 "$POSTFIX_ROUNDS" | median)
 LIFEBOAT_DELIVERY=$(column_of 2 "$LIFEBOAT_ROUNDS" | median)
 POSTFIX_DELIVERY=$(column_of 2 "$POSTFIX_ROUNDS" | median)
+INGEST_RATIO=$(ratio "$LIFEBOAT_INGEST" "$POSTFIX_INGEST")
+DELIVERY_RATIO=$(ratio "$LIFEBOAT_DELIVERY" "$POSTFIX_DELIVERY")
 cat <<SUMMARY
-messages per round: $MESSAGES of $SIZE bytes over $SESSIONS sessions, $ROUNDS rounds each, after $WARMUP warm-up messages each
-file system: $FILESYSTEM; load average (1, 5, 15 min) at start: $LOAD_START, at end: $LOAD_END
+messages per round: $MESSAGES of $SIZE bytes over $SESSIONS sessions, $ROUNDS rounds each
+warm-up before the rounds: $WARMUP messages each
+file system: $FILESYSTEM
+load average (1, 5, 15 min): $LOAD_START at start, $LOAD_END at end
 Lifeboat ingest rounds (msg/s):    $(column_of 1 "$LIFEBOAT_ROUNDS" | tr '\n' ' ')
 Lifeboat delivered rounds (msg/s): $(column_of 2 "$LIFEBOAT_ROUNDS" | tr '\n' ' ')
 Postfix ingest rounds (msg/s):     $(column_of 1 "$POSTFIX_ROUNDS" | tr '\n' ' ')
 Postfix delivered rounds (msg/s):  $(column_of 2 "$POSTFIX_ROUNDS" | tr '\n' ' ')
-ingest median:    Lifeboat $LIFEBOAT_INGEST msg/s, Postfix $POSTFIX_INGEST msg/s, ratio Lifeboat/Postfix $(ratio "$LIFEBOAT_INGEST" "$POSTFIX_INGEST")
-delivered median: Lifeboat $LIFEBOAT_DELIVERY msg/s, Postfix $POSTFIX_DELIVERY msg/s, ratio Lifeboat/Postfix $(ratio "$LIFEBOAT_DELIVERY" "$POSTFIX_DELIVERY")
+ingest median (msg/s):    Lifeboat $LIFEBOAT_INGEST, Postfix $POSTFIX_INGEST
+delivered median (msg/s): Lifeboat $LIFEBOAT_DELIVERY, Postfix $POSTFIX_DELIVERY
+ratio Lifeboat/Postfix:   ingest $INGEST_RATIO, delivered $DELIVERY_RATIO
 Lifeboat peak heap during the rounds (MB, -Xmx512m): $(maximum <"$HEAP_FILE")
-Lifeboat Inbox after the run (expected $EXPECTED): cached count $INBOX_CACHED, message rows $INBOX_ROWS, indexed messages $INBOX_INDEXED; delivery retries $RETRIES, bounces $BOUNCES
-Postfix Maildir after the run (expected $EXPECTED): $MAILDIR_TOTAL files; deferred or bounced deliveries $POSTFIX_NOT_SENT
+Lifeboat Inbox (expected $EXPECTED): cached count $INBOX_CACHED, message rows $INBOX_ROWS
+Lifeboat Inbox messages with search terms: $INBOX_INDEXED
+Lifeboat delivery retries: $RETRIES, bounces: $BOUNCES
+Postfix Maildir (expected $EXPECTED): $MAILDIR_TOTAL files
+Postfix deferred or bounced deliveries: $POSTFIX_NOT_SENT
 SUMMARY
 
 for count in "$INBOX_CACHED" "$INBOX_ROWS" "$INBOX_INDEXED" "$MAILDIR_TOTAL"; do
