@@ -185,6 +185,36 @@ class SmtpPostmasterTest {
     assertThat(received(SMARTHOST, subject)).isEmpty();
   }
 
+  @Test
+  void repeatedRecipientIsQueuedOnce() throws Exception {
+    String subject = "repeated " + UUID.randomUUID();
+    String queueId;
+    try (SmtpWire wire = new SmtpWire(port)) {
+      wire.hello();
+      assertThat(wire.command("MAIL FROM:<sender@outside.test>")).isEqualTo("250 2.1.0 Ok");
+      for (String path :
+          List.of(
+              "postmaster",
+              "POSTMASTER",
+              "@relay.test:postmaster",
+              "postmaster@example.com",
+              "PostMaster@Example.com")) {
+        assertThat(wire.command("RCPT TO:<" + path + ">")).as(path).isEqualTo("250 2.1.5 Ok");
+      }
+      assertThat(wire.command("DATA")).startsWith("354 ");
+      String reply = wire.command("Subject: " + subject + "\r\n\r\ntwice named\r\n.");
+      assertThat(reply).startsWith("250 2.0.0 Ok: queued as ");
+      queueId = reply.substring("250 2.0.0 Ok: queued as ".length());
+    }
+
+    QueueRepository queue = context.getBean(QueueRepository.class);
+    await("removal from the queue", () -> queue.find(queueId).isEmpty());
+    assertThat(received(SMARTHOST, subject).orElseThrow().recipients())
+        .containsExactly(OPERATOR_MAILBOX);
+    assertThat(received(PRIMARY, subject).orElseThrow().recipients())
+        .containsExactly("postmaster@example.com");
+  }
+
   private static Optional<FakeSmtpServer.Received> received(FakeSmtpServer server, String text) {
     return server.received().stream().filter(r -> r.text().contains(text)).findFirst();
   }
