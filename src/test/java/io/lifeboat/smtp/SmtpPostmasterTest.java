@@ -10,6 +10,7 @@ import io.lifeboat.operator.CustomerService;
 import io.lifeboat.testing.CrashChild;
 import io.lifeboat.testing.FakeSmtpServer;
 import io.lifeboat.testing.SmtpWire;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -139,6 +140,9 @@ class SmtpPostmasterTest {
           .isEqualTo("501 5.1.3 address must be local@domain");
       assertThat(wire.command("RCPT TO:<\"postmaster\">"))
           .isEqualTo("501 5.1.3 address must be local@domain");
+      // U+017F LATIN SMALL LETTER LONG S upper-cases to S, so equalsIgnoreCase matches it.
+      wire.write("RCPT TO:<postma\u017Fter>\r\n".getBytes(StandardCharsets.UTF_8));
+      assertThat(wire.reply()).isEqualTo("501 5.1.3 address must be local@domain");
     }
   }
 
