@@ -18,6 +18,10 @@ final class InboundTransaction implements MessageHandler {
   private final Session session;
   private final MessageReceiver receiver;
   private final List<String> recipients = new ArrayList<>();
+
+  /** Accepted RCPT commands, repeats included, which is what the recipient limit counts. */
+  private int acceptedRecipients;
+
   private String sender;
   private boolean smtputf8;
   private long declaredSize;
@@ -59,6 +63,7 @@ final class InboundTransaction implements MessageHandler {
   }
 
   private void addOnce(String address) {
+    acceptedRecipients++;
     String normalized = Router.normalize(address);
     if (recipients.stream().noneMatch(r -> Router.normalize(r).equals(normalized))) {
       recipients.add(address);
@@ -83,6 +88,10 @@ final class InboundTransaction implements MessageHandler {
 
   List<String> recipients() {
     return recipients;
+  }
+
+  int acceptedRecipients() {
+    return acceptedRecipients;
   }
 
   String sessionId() {
@@ -123,5 +132,6 @@ final class InboundTransaction implements MessageHandler {
   @Override
   public void done() {
     recipients.clear();
+    acceptedRecipients = 0;
   }
 }

@@ -53,7 +53,7 @@ final class RcptCommand extends SmtpCommand {
     }
 
     // Check the limit, then the directory.
-    if (transaction.recipients().size() >= receiver.maxRecipients()) {
+    if (transaction.acceptedRecipients() >= receiver.maxRecipients()) {
       reply(session, 452, "4.5.3 Too many recipients; send the rest in another message");
       return;
     }
