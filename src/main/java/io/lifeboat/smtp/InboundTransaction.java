@@ -1,5 +1,6 @@
 package io.lifeboat.smtp;
 
+import io.lifeboat.routing.Router;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -17,6 +18,10 @@ final class InboundTransaction implements MessageHandler {
   private final Session session;
   private final MessageReceiver receiver;
   private final List<String> recipients = new ArrayList<>();
+
+  /** Accepted RCPT commands, repeats included, which is what the recipient limit counts. */
+  private int acceptedRecipients;
+
   private String sender;
   private boolean smtputf8;
   private long declaredSize;
@@ -32,24 +37,37 @@ final class InboundTransaction implements MessageHandler {
     this.declaredSize = declaredSize;
   }
 
+  /**
+   * Adds a recipient when the receiver accepts it. A recipient that is already in the transaction,
+   * in any case, gets {@code 250} again but is not added twice, so the message is delivered to it
+   * once.
+   */
   Reply addRecipient(String address) {
     Reply reply = receiver.checkRecipient(this, address);
     if (reply.positive()) {
-      recipients.add(address);
+      addOnce(address);
     }
     return reply;
   }
 
   /**
    * Adds the bare postmaster recipient when the receiver accepts it. Its copy is queued for the
-   * address in {@code lifeboat.smtp.postmaster}.
+   * address in {@code lifeboat.smtp.postmaster}, once however often the client names it.
    */
   Reply addPostmaster() {
     Reply reply = receiver.checkPostmaster(this);
     if (reply.positive()) {
-      recipients.add(receiver.postmasterAddress());
+      addOnce(receiver.postmasterAddress());
     }
     return reply;
+  }
+
+  private void addOnce(String address) {
+    acceptedRecipients++;
+    String normalized = Router.normalize(address);
+    if (recipients.stream().noneMatch(r -> Router.normalize(r).equals(normalized))) {
+      recipients.add(address);
+    }
   }
 
   Reply receive(InputStream data) throws java.io.IOException {
@@ -70,6 +88,10 @@ final class InboundTransaction implements MessageHandler {
 
   List<String> recipients() {
     return recipients;
+  }
+
+  int acceptedRecipients() {
+    return acceptedRecipients;
   }
 
   String sessionId() {
@@ -110,5 +132,6 @@ final class InboundTransaction implements MessageHandler {
   @Override
   public void done() {
     recipients.clear();
+    acceptedRecipients = 0;
   }
 }

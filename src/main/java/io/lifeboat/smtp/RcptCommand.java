@@ -42,9 +42,9 @@ final class RcptCommand extends SmtpCommand {
       reply(session, 555, "5.5.4 unsupported RCPT parameter " + path.parameters().get(0));
       return;
     }
-    // RFC 5321 section 4.5.1: the bare postmaster, in any case, is the one address without a
+    // RFC 5321 section 4.5.1: the bare postmaster, in any ASCII case, is the one address without a
     // domain that a server must accept.
-    boolean postmaster = path.address().equalsIgnoreCase(POSTMASTER);
+    boolean postmaster = isBarePostmaster(path.address());
     String invalid = postmaster ? null : path.invalidReason(transaction.smtputf8());
     if (invalid != null) {
       int code = invalid.contains("SMTPUTF8") ? 553 : 501;
@@ -53,7 +53,7 @@ final class RcptCommand extends SmtpCommand {
     }
 
     // Check the limit, then the directory.
-    if (transaction.recipients().size() >= receiver.maxRecipients()) {
+    if (transaction.acceptedRecipients() >= receiver.maxRecipients()) {
       reply(session, 452, "4.5.3 Too many recipients; send the rest in another message");
       return;
     }
@@ -63,5 +63,13 @@ final class RcptCommand extends SmtpCommand {
       session.addRecipient(transaction.recipients().getLast());
     }
     reply(session, reply);
+  }
+
+  /**
+   * Compares in ASCII only, because {@link String#equalsIgnoreCase} also matches non-ASCII letters
+   * that upper-case to ASCII, such as U+017F (long s) for {@code s}.
+   */
+  private static boolean isBarePostmaster(String address) {
+    return address.chars().allMatch(c -> c < 0x80) && address.equalsIgnoreCase(POSTMASTER);
   }
 }

@@ -10,6 +10,7 @@ import io.lifeboat.operator.CustomerService;
 import io.lifeboat.testing.CrashChild;
 import io.lifeboat.testing.FakeSmtpServer;
 import io.lifeboat.testing.SmtpWire;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -139,6 +140,9 @@ class SmtpPostmasterTest {
           .isEqualTo("501 5.1.3 address must be local@domain");
       assertThat(wire.command("RCPT TO:<\"postmaster\">"))
           .isEqualTo("501 5.1.3 address must be local@domain");
+      // U+017F LATIN SMALL LETTER LONG S upper-cases to S, so equalsIgnoreCase matches it.
+      wire.write("RCPT TO:<postma\u017Fter>\r\n".getBytes(StandardCharsets.UTF_8));
+      assertThat(wire.reply()).isEqualTo("501 5.1.3 address must be local@domain");
     }
   }
 
@@ -183,6 +187,36 @@ class SmtpPostmasterTest {
     assertThat(received(PRIMARY, subject).orElseThrow().recipients())
         .containsExactly("postmaster@example.com");
     assertThat(received(SMARTHOST, subject)).isEmpty();
+  }
+
+  @Test
+  void repeatedRecipientIsQueuedOnce() throws Exception {
+    String subject = "repeated " + UUID.randomUUID();
+    String queueId;
+    try (SmtpWire wire = new SmtpWire(port)) {
+      wire.hello();
+      assertThat(wire.command("MAIL FROM:<sender@outside.test>")).isEqualTo("250 2.1.0 Ok");
+      for (String path :
+          List.of(
+              "postmaster",
+              "POSTMASTER",
+              "@relay.test:postmaster",
+              "postmaster@example.com",
+              "PostMaster@Example.com")) {
+        assertThat(wire.command("RCPT TO:<" + path + ">")).as(path).isEqualTo("250 2.1.5 Ok");
+      }
+      assertThat(wire.command("DATA")).startsWith("354 ");
+      String reply = wire.command("Subject: " + subject + "\r\n\r\ntwice named\r\n.");
+      assertThat(reply).startsWith("250 2.0.0 Ok: queued as ");
+      queueId = reply.substring("250 2.0.0 Ok: queued as ".length());
+    }
+
+    QueueRepository queue = context.getBean(QueueRepository.class);
+    await("removal from the queue", () -> queue.find(queueId).isEmpty());
+    assertThat(received(SMARTHOST, subject).orElseThrow().recipients())
+        .containsExactly(OPERATOR_MAILBOX);
+    assertThat(received(PRIMARY, subject).orElseThrow().recipients())
+        .containsExactly("postmaster@example.com");
   }
 
   private static Optional<FakeSmtpServer.Received> received(FakeSmtpServer server, String text) {
