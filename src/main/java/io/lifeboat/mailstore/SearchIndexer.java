@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -27,8 +28,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * <p>A message is marked indexed in the transaction that stores its terms. Terms that are lost, by
  * a full queue, a failed batch or a stop, leave their message unindexed, and {@link
- * SearchIndex#rebuildAll} indexes it from its blob: at the next start, or once the queue is idle
- * again after such a loss.
+ * SearchIndex#rebuildAll} indexes it from its blob: at the next start, or on a thread of its own
+ * once the queue is idle again after such a loss.
  */
 @Component
 class SearchIndexer implements DisposableBean {
@@ -50,19 +51,31 @@ class SearchIndexer implements DisposableBean {
 
   private record Flush(CompletableFuture<Void> done) implements Item {}
 
-  private final BlockingQueue<Item> waiting = new LinkedBlockingQueue<>(CAPACITY);
+  private final BlockingQueue<Item> waiting;
   private final SearchTermRepository repository;
   private final TransactionTemplate transactions;
   private final ObjectProvider<SearchIndex> searchIndex;
   private final AtomicLong unstored = new AtomicLong();
   private final AtomicBoolean lost = new AtomicBoolean();
+  private final AtomicBoolean rebuilding = new AtomicBoolean();
   private final Thread worker;
   private volatile boolean stopped;
 
+  @Autowired
   SearchIndexer(
       SearchTermRepository repository,
       TransactionTemplate transactions,
       ObjectProvider<SearchIndex> searchIndex) {
+    this(repository, transactions, searchIndex, CAPACITY);
+  }
+
+  /** Creates an indexer whose queue takes at most {@code capacity} messages. */
+  SearchIndexer(
+      SearchTermRepository repository,
+      TransactionTemplate transactions,
+      ObjectProvider<SearchIndex> searchIndex,
+      int capacity) {
+    this.waiting = new LinkedBlockingQueue<>(capacity);
     this.repository = repository;
     this.transactions = transactions;
     this.searchIndex = searchIndex;
@@ -106,6 +119,11 @@ class SearchIndexer implements DisposableBean {
       Thread.currentThread().interrupt();
       return false;
     }
+  }
+
+  /** Returns the number of messages and flush requests that wait for the thread. */
+  int waiting() {
+    return waiting.size();
   }
 
   private void run() {
@@ -161,12 +179,27 @@ class SearchIndexer implements DisposableBean {
     }
   }
 
-  /** Indexes from their blobs the messages whose terms were lost, once the queue is idle. */
+  /**
+   * Starts indexing from their blobs the messages whose terms were lost, once the queue is idle. It
+   * runs on a thread of its own, so that new terms are still stored meanwhile.
+   */
   private void sweepAfterLoss() {
-    if (!stopped && lost.compareAndSet(true, false)) {
-      long indexed = searchIndex.getObject().rebuildAll();
-      log.info("Search indexer indexed messages={} whose terms were lost", indexed);
+    if (stopped || rebuilding.get() || !lost.compareAndSet(true, false)) {
+      return;
     }
+    rebuilding.set(true);
+    Thread.ofPlatform()
+        .name("search-index-sweep")
+        .daemon()
+        .start(
+            () -> {
+              try {
+                long indexed = searchIndex.getObject().rebuildAll();
+                log.info("Search indexer indexed messages={} whose terms were lost", indexed);
+              } finally {
+                rebuilding.set(false);
+              }
+            });
   }
 
   /**

@@ -13,8 +13,11 @@ import org.springframework.stereotype.Service;
 @Service
 class MailSearch {
 
-  /** The matches, newest first, and whether the result cap was reached. */
-  record Result(List<StoredMessage> messages, boolean truncated) {}
+  /**
+   * The matches, newest first, whether the result cap was reached, and whether every message of the
+   * mailbox was in the search index.
+   */
+  record Result(List<StoredMessage> messages, boolean truncated, boolean complete) {}
 
   private final Mailstore mailstore;
   private final WebmailProperties properties;
@@ -24,13 +27,14 @@ class MailSearch {
     this.properties = properties;
   }
 
-  // NOTE: while the index rebuild after an upgrade runs, older messages are missing from the
-  // results. The page does not show this yet, although Mailstore.SearchResult.complete() is
-  // false then.
-  /** Searches the folder {@code folderId}, or every folder when it is null. */
+  /**
+   * Searches the folder {@code folderId}, or every folder when it is null. While messages wait for
+   * their search terms, for example during the index rebuild after an upgrade or a crash, they are
+   * missing from the result, and {@code complete} is false.
+   */
   Result find(long userId, Long folderId, String query) {
     Mailstore.SearchResult found =
         mailstore.search(userId, folderId, query, properties.maxSearchResults());
-    return new Result(found.messages(), found.truncated());
+    return new Result(found.messages(), found.truncated(), found.complete());
   }
 }

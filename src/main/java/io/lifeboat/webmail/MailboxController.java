@@ -112,6 +112,7 @@ class MailboxController {
     model.addAttribute("query", q);
     model.addAttribute("searchFolder", folder);
     model.addAttribute("searchTruncated", found.truncated());
+    model.addAttribute("searchIncomplete", !found.complete());
     model.addAttribute("searching", true);
     model.addAttribute("pageCount", 1);
     return "webmail/mailbox";

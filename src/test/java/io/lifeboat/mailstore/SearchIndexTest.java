@@ -8,10 +8,15 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -26,6 +31,7 @@ class SearchIndexTest extends MailstoreTestSupport {
   @Autowired SearchTermRepository searchTerms;
   @Autowired JdbcClient jdbc;
   @Autowired TransactionTemplate transactions;
+  @Autowired ApplicationContext context;
 
   @Test
   void findsSenderRecipientSubjectAndBody() throws IOException {
@@ -157,7 +163,6 @@ class SearchIndexTest extends MailstoreTestSupport {
     long user = newUser("rebuild");
     long first = deliver(user, "old-1", message("a@b.example", "Mango", "ripe"));
     long second = deliver(user, "old-2", message("a@b.example", "Mango", "green"));
-    assertThat(indexer.awaitStored(Duration.ofSeconds(10))).as("terms stored").isTrue();
     // Make both look like messages stored before the index existed.
     jdbc.sql("DELETE FROM mail_search_term WHERE user_id = :user").param("user", user).update();
     jdbc.sql("UPDATE mail_message SET indexed = FALSE WHERE user_id = :user")
@@ -182,7 +187,6 @@ class SearchIndexTest extends MailstoreTestSupport {
     long live = deliver(owner, "batch-1", message("a@b.example", "Kiwi", "one"));
     long deleted = deliver(owner, "batch-2", message("a@b.example", "Kiwi", "two"));
     long foreign = deliver(other, "batch-3", message("a@b.example", "Kiwi", "three"));
-    assertThat(indexer.awaitStored(Duration.ofSeconds(10))).as("terms stored").isTrue();
     jdbc.sql("DELETE FROM mail_search_term WHERE user_id IN (:users)")
         .param("users", List.of(owner, other))
         .update();
@@ -215,6 +219,73 @@ class SearchIndexTest extends MailstoreTestSupport {
   }
 
   @Test
+  void lostTermsRebuiltWhenIndexerIdle() throws Exception {
+    long user = newUser("lost");
+    String word = "quokka";
+    List<Long> ids = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      ids.add(deliver(user, "lost-" + i, message("a@b.example", "Note " + i, word)));
+    }
+    jdbc.sql("DELETE FROM mail_search_term WHERE user_id = :user").param("user", user).update();
+    jdbc.sql("UPDATE mail_message SET indexed = FALSE WHERE user_id = :user")
+        .param("user", user)
+        .update();
+    long[] terms = mailboxes.open(user).searchTerms(List.of(word));
+
+    // An indexer with room for one message, whose thread waits on a lock held here: the first
+    // message is taken and waits, the second fills the queue and the third is lost.
+    SearchIndexer small =
+        new SearchIndexer(searchTerms, transactions, context.getBeanProvider(SearchIndex.class), 1);
+    CountDownLatch locked = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Thread holder =
+        Thread.ofPlatform()
+            .start(
+                () ->
+                    transactions.executeWithoutResult(
+                        status -> {
+                          jdbc.sql("SELECT id FROM mail_message WHERE id = :id FOR UPDATE")
+                              .param("id", ids.get(0))
+                              .query(Long.class)
+                              .list();
+                          locked.countDown();
+                          awaitQuietly(release);
+                        }));
+    try {
+      assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
+      small.add(user, ids.get(0), terms);
+      Instant deadline = Instant.now().plusSeconds(10);
+      while (small.waiting() > 0 && Instant.now().isBefore(deadline)) {
+        Thread.sleep(10);
+      }
+      assertThat(small.waiting()).as("first message taken by the indexer thread").isZero();
+      small.add(user, ids.get(1), terms);
+      small.add(user, ids.get(2), terms);
+      assertThat(small.waiting()).as("queue full").isEqualTo(1);
+    } finally {
+      release.countDown();
+      holder.join(Duration.ofSeconds(10));
+    }
+
+    // Once idle, the indexer rebuilds the lost message from its blob.
+    Instant deadline = Instant.now().plusSeconds(30);
+    while (ids(user, null, word).size() < 3 && Instant.now().isBefore(deadline)) {
+      Thread.sleep(100);
+    }
+    small.destroy();
+    assertThat(ids(user, null, word)).containsExactlyInAnyOrderElementsOf(ids);
+    assertThat(mailstore.search(user, null, word, 10).complete()).isTrue();
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Test
   void tooManyQueryWordsAreRejected() {
     long user = newUser("verbose");
     StringBuilder query = new StringBuilder();
@@ -239,8 +310,10 @@ class SearchIndexTest extends MailstoreTestSupport {
         .single();
   }
 
+  /** Delivers a message and waits until the indexer has stored its terms. */
   private long deliver(long user, String key, String raw) throws IOException {
     assertThat(delivery.deliverToInbox(user, key, messageFile(raw))).isTrue();
+    assertThat(indexer.awaitStored(Duration.ofSeconds(10))).as("terms stored").isTrue();
     return jdbc.sql("SELECT id FROM mail_message WHERE user_id = :user AND delivery_key = :key")
         .param("user", user)
         .param("key", key)

@@ -234,6 +234,35 @@ class MailboxBrowserTest {
   }
 
   @Test
+  void searchSaysWhenMessagesAreNotIndexed() throws IOException {
+    String marker = "okapi" + ThreadLocalRandom.current().nextInt(100_000, 999_999);
+    long found = deliver(plain("Report " + marker, "Body"));
+    search(marker);
+    waitFor(By.id("row-" + found));
+    assertThat(browser.findElements(By.id("search-incomplete"))).isEmpty();
+
+    // A message without search terms, as after a crash before the indexer stored them.
+    long waiting = deliver(plain("Pending " + marker, "Body"));
+    jdbc.sql("UPDATE mail_message SET indexed = FALSE WHERE id = :id")
+        .param("id", waiting)
+        .update();
+    try {
+      search(marker);
+      assertThat(waitFor(By.id("search-incomplete")).getText()).contains("still being indexed");
+    } finally {
+      jdbc.sql("UPDATE mail_message SET indexed = TRUE WHERE id = :id")
+          .param("id", waiting)
+          .update();
+    }
+  }
+
+  private void search(String query) {
+    browser.get(base() + "/");
+    browser.findElement(By.id("search-query")).sendKeys(query);
+    browser.findElement(By.id("search-submit")).click();
+  }
+
+  @Test
   void contactsSearchStaysInCustomer() {
     browser.get(base() + "/mail/contacts?q=bruno");
     String list = waitFor(By.id("contact-list")).getText();
