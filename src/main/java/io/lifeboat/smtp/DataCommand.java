@@ -39,13 +39,24 @@ final class DataCommand extends SmtpCommand {
     Socket socket = session.getSocket();
     int commandTimeout = socket.getSoTimeout();
     socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, dataTimeout.toMillis()));
-    Reply reply;
+    StoreGate gate = drain().gate();
+    boolean[] entered = {false};
     try {
-      reply = transaction.receive(new SmtpDataStream(session.getRawInput()));
+      Reply reply;
+      try {
+        reply =
+            transaction.receive(
+                new SmtpDataStream(session.getRawInput()), () -> entered[0] = gate.enter());
+      } finally {
+        socket.setSoTimeout(commandTimeout);
+      }
+      reply(session, reply);
     } finally {
-      socket.setSoTimeout(commandTimeout);
+      // Leaving only after the reply is written keeps the listener from closing the socket first.
+      if (entered[0]) {
+        gate.leave();
+      }
     }
-    reply(session, reply);
     session.resetMailTransaction();
   }
 }

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.subethamail.smtp.MessageContext;
 import org.subethamail.smtp.MessageHandler;
 import org.subethamail.smtp.server.Session;
@@ -70,8 +71,12 @@ final class InboundTransaction implements MessageHandler {
     }
   }
 
-  Reply receive(InputStream data) throws java.io.IOException {
-    return receiver.receive(this, data);
+  /**
+   * Receives the message. {@code mayStore} is called once the whole message is read, and when it
+   * returns false the message is not stored.
+   */
+  Reply receive(InputStream data, BooleanSupplier mayStore) throws java.io.IOException {
+    return receiver.receive(this, data, mayStore);
   }
 
   String sender() {

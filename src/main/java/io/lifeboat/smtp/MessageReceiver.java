@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.ZonedDateTime;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -153,9 +154,12 @@ class MessageReceiver {
   /**
    * Receives DATA into a spool file and queues it. The {@code 250} reply is returned only after the
    * spool file and the queue rows are on disk: that is what lets the client forget the message. Any
-   * storage failure therefore becomes {@code 451 4.3.0}, and the client retries later.
+   * storage failure therefore becomes {@code 451 4.3.0}, and the client retries later. When {@code
+   * mayStore} answers false once the message is read, because the listener is closing, the message
+   * is not stored and gets {@code 421 4.3.2}.
    */
-  Reply receive(InboundTransaction transaction, InputStream data) throws IOException {
+  Reply receive(InboundTransaction transaction, InputStream data, BooleanSupplier mayStore)
+      throws IOException {
     String queueId = queue.newId();
     MDC.put("queueId", queueId);
     Spool.Draft draft = null;
@@ -182,6 +186,14 @@ class MessageReceiver {
       }
       if (sink.failure() != null) {
         return storageFailed(transaction, queueId, sink.failure());
+      }
+      if (!mayStore.getAsBoolean()) {
+        log.info(
+            "Message not stored queue={} session={}: the listener is shutting down; replied 421",
+            queueId,
+            transaction.sessionId());
+        return new Reply(
+            421, "4.3.2 Service shutting down, message not stored; send it again later");
       }
       return store(transaction, queueId, draft, guard.count(), guard.eightBit());
     } finally {

@@ -30,6 +30,11 @@ abstract class SmtpCommand extends BaseCommand {
     return this;
   }
 
+  /** Returns the listener's shutdown state. */
+  SmtpDrain drain() {
+    return drain;
+  }
+
   @Override
   public final void execute(String line, Session session)
       throws IOException, DropConnectionException {

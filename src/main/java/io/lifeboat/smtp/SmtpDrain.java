@@ -20,6 +20,7 @@ final class SmtpDrain {
   private static final Logger log = LoggerFactory.getLogger(SmtpDrain.class);
 
   private final String reply;
+  private final StoreGate gate = new StoreGate();
   private volatile boolean draining;
   private final AtomicInteger running = new AtomicInteger();
 
@@ -40,6 +41,11 @@ final class SmtpDrain {
   /** Returns the whole reply line, such as {@code 421 4.3.2 mx.example Service shutting down}. */
   String reply() {
     return reply;
+  }
+
+  /** Returns the gate that DATA commands pass to store a message. */
+  StoreGate gate() {
+    return gate;
   }
 
   boolean draining() {

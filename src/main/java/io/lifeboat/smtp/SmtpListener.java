@@ -3,6 +3,7 @@ package io.lifeboat.smtp;
 import io.lifeboat.config.LifeboatProperties;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,6 +20,9 @@ import org.subethamail.smtp.server.SMTPServer;
  * database and stops first, so that no message is accepted that cannot be stored.
  */
 public class SmtpListener implements SmartLifecycle {
+
+  /** How long stores that began before the gate closed get to finish at shutdown. */
+  private static final Duration STORE_WAIT = Duration.ofSeconds(10);
 
   private static final Logger log = LoggerFactory.getLogger(SmtpListener.class);
 
@@ -126,12 +130,27 @@ public class SmtpListener implements SmartLifecycle {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    try {
+      // DATA commands that read their final dot may still store and reply; later ones store
+      // nothing.
+      int storing = drain.gate().close(STORE_WAIT);
+      if (storing > 0) {
+        log.warn("SMTP listener stopping with {} messages still being stored", storing);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     int idle = drain.closeIdleSessions();
     log.info("SMTP listener sent 421 to {} idle sessions and closed them", idle);
     server = null;
     running.stop();
     sessions.shutdownNow();
     log.info("SMTP listener stopped");
+  }
+
+  /** Returns the shutdown state of the running listener, for tests of this package. */
+  SmtpDrain drainState() {
+    return drain;
   }
 
   @Override

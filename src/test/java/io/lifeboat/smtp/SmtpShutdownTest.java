@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -91,6 +92,30 @@ class SmtpShutdownTest {
       if (closing == null) {
         context.close();
       }
+    }
+  }
+
+  @Test
+  void dataEndedAfterGateClosedIsNotStored() throws Exception {
+    ConfigurableApplicationContext context = start();
+    SmtpListener listener = context.getBean(SmtpListener.class);
+    try (SmtpWire wire = new SmtpWire(listener.port())) {
+      wire.hello();
+      assertThat(wire.command("MAIL FROM:<sender@outside.test>")).startsWith("250 ");
+      assertThat(wire.command("RCPT TO:<" + CrashChild.USER + ">")).startsWith("250 ");
+      assertThat(wire.command("DATA")).startsWith("354 ");
+      wire.write("Subject: late\r\n\r\nthe final dot comes after the gate closed\r\n");
+
+      // As at the end of the shutdown grace: from now on no message may be stored.
+      assertThat(listener.drainState().gate().close(Duration.ZERO)).isZero();
+
+      assertThat(wire.command("."))
+          .isEqualTo("421 4.3.2 Service shutting down, message not stored; send it again later");
+      try (Stream<Path> spool = Files.list(data.resolve("data").resolve("spool"))) {
+        assertThat(spool.filter(Files::isRegularFile).toList()).as("spool files").isEmpty();
+      }
+    } finally {
+      context.close();
     }
   }
 
