@@ -40,7 +40,8 @@ class SearchTermRepository {
    * indexed meanwhile. The caller runs it in a transaction of its own.
    */
   boolean replace(long userId, long messageId, long[] terms) {
-    // The message row is locked before the terms, as in insertBatch, so the two cannot deadlock.
+    // Like insertBatch, this locks the message row before it writes terms, so both lock in one
+    // order.
     List<Long> open = lockUnindexed(List.of(messageId), userId);
     if (open.isEmpty()) {
       return false;

@@ -155,7 +155,7 @@ class MessageReceiver {
    * Receives DATA into a spool file and queues it. The {@code 250} reply is returned only after the
    * spool file and the queue rows are on disk: that is what lets the client forget the message. Any
    * storage failure therefore becomes {@code 451 4.3.0}, and the client retries later. When {@code
-   * mayStore} answers false once the message is read, because the listener is closing, the message
+   * mayStore} returns false once the message is read, because the listener is closing, the message
    * is not stored and gets {@code 421 4.3.2}.
    */
   Reply receive(InboundTransaction transaction, InputStream data, BooleanSupplier mayStore)

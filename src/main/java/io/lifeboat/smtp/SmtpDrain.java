@@ -64,7 +64,9 @@ final class SmtpDrain {
     sessions.remove(session);
   }
 
-  /** Marks a command of {@code session} as running, after waiting while the session is closed. */
+  /**
+   * Marks a command of {@code session} as running, after waiting while the session is being closed.
+   */
   void commandStarted(Session session) {
     ReentrantLock lock = sessions.get(session);
     if (lock != null) {
