@@ -1,8 +1,8 @@
 package io.lifeboat.smtp;
 
+import static io.lifeboat.testing.MailPathTest.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lifeboat.LifeboatApplication;
 import io.lifeboat.audit.Actor;
 import io.lifeboat.delivery.QueueRepository;
 import io.lifeboat.operator.CustomerRequest;
@@ -12,18 +12,15 @@ import io.lifeboat.testing.FakeSmtpServer;
 import io.lifeboat.testing.SmtpWire;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -47,25 +44,20 @@ class SmtpPostmasterTest {
   @BeforeAll
   static void start() {
     context =
-        new SpringApplicationBuilder(LifeboatApplication.class)
-            .initializers(
-                c ->
-                    c.getBeanFactory()
-                        .registerSingleton("skipTestHelpers", new CrashChild.SkipTestHelpers()))
-            .run(
-                "--lifeboat.data-dir=" + data,
-                "--server.port=0",
-                "--lifeboat.smtp.port=0",
-                "--lifeboat.sftp.port=0",
-                "--lifeboat.smtp.hostname=" + HOSTNAME,
-                "--lifeboat.smtp.postmaster=" + OPERATOR_MAILBOX,
-                "--lifeboat.smarthost.host=127.0.0.1",
-                "--lifeboat.smarthost.port=" + SMARTHOST.port(),
-                "--lifeboat.smarthost.starttls=never",
-                "--lifeboat.delivery.poll-interval=PT0.2S",
-                "--lifeboat.delivery.notification-interval=PT1H",
-                "--LIFEBOAT_OPERATOR_PASSWORD=postmaster-operator",
-                "--spring.main.banner-mode=off");
+        CrashChild.startApplication(
+            "--lifeboat.data-dir=" + data,
+            "--server.port=0",
+            "--lifeboat.smtp.port=0",
+            "--lifeboat.sftp.port=0",
+            "--lifeboat.smtp.hostname=" + HOSTNAME,
+            "--lifeboat.smtp.postmaster=" + OPERATOR_MAILBOX,
+            "--lifeboat.smarthost.host=127.0.0.1",
+            "--lifeboat.smarthost.port=" + SMARTHOST.port(),
+            "--lifeboat.smarthost.starttls=never",
+            "--lifeboat.delivery.poll-interval=PT0.2S",
+            "--lifeboat.delivery.notification-interval=PT1H",
+            "--LIFEBOAT_OPERATOR_PASSWORD=postmaster-operator",
+            "--spring.main.banner-mode=off");
     context
         .getBean(CustomerService.class)
         .put(
@@ -221,16 +213,5 @@ class SmtpPostmasterTest {
 
   private static Optional<FakeSmtpServer.Received> received(FakeSmtpServer server, String text) {
     return server.received().stream().filter(r -> r.text().contains(text)).findFirst();
-  }
-
-  /** Waits up to 20 seconds for a condition, failing the test when it never holds. */
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    Instant deadline = Instant.now().plusSeconds(20);
-    while (!condition.getAsBoolean()) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(50);
-    }
   }
 }

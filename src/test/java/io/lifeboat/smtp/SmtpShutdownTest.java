@@ -2,7 +2,6 @@ package io.lifeboat.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lifeboat.LifeboatApplication;
 import io.lifeboat.testing.CrashChild;
 import io.lifeboat.testing.SmtpWire;
 import java.nio.file.Files;
@@ -12,7 +11,6 @@ import java.time.Instant;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -138,21 +136,16 @@ class SmtpShutdownTest {
   private ConfigurableApplicationContext start() throws Exception {
     Files.createDirectories(data.resolve("data"));
     ConfigurableApplicationContext context =
-        new SpringApplicationBuilder(LifeboatApplication.class)
-            .initializers(
-                c ->
-                    c.getBeanFactory()
-                        .registerSingleton("skipTestHelpers", new CrashChild.SkipTestHelpers()))
-            .run(
-                "--lifeboat.data-dir=" + data.resolve("data"),
-                "--server.port=0",
-                "--lifeboat.smtp.port=0",
-                "--lifeboat.sftp.port=0",
-                "--lifeboat.smtp.hostname=mx.shutdown.test",
-                "--lifeboat.smtp.shutdown-grace=PT20S",
-                "--lifeboat.delivery.enabled=false",
-                "--LIFEBOAT_OPERATOR_PASSWORD=shutdown-operator",
-                "--spring.main.banner-mode=off");
+        CrashChild.startApplication(
+            "--lifeboat.data-dir=" + data.resolve("data"),
+            "--server.port=0",
+            "--lifeboat.smtp.port=0",
+            "--lifeboat.sftp.port=0",
+            "--lifeboat.smtp.hostname=mx.shutdown.test",
+            "--lifeboat.smtp.shutdown-grace=PT20S",
+            "--lifeboat.delivery.enabled=false",
+            "--LIFEBOAT_OPERATOR_PASSWORD=shutdown-operator",
+            "--spring.main.banner-mode=off");
     CrashChild.createUserOnce(context);
     return context;
   }

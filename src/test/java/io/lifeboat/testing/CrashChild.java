@@ -48,11 +48,7 @@ public final class CrashChild {
   private CrashChild() {}
 
   public static void main(String[] args) {
-    SpringApplication application = new SpringApplication(LifeboatApplication.class);
-    application.addInitializers(
-        context ->
-            context.getBeanFactory().registerSingleton("skipTestHelpers", new SkipTestHelpers()));
-    ConfigurableApplicationContext context = application.run(args);
+    ConfigurableApplicationContext context = startApplication(args);
     createUserOnce(context);
     Path request = Path.of(System.getProperty("crash.report-request"));
     Path report = Path.of(System.getProperty("crash.report"));
@@ -132,6 +128,17 @@ public final class CrashChild {
     }
     String subject = message.metadata().subject();
     return subject != null && text.endsWith("END " + subject + "\r\n") ? "complete" : "incomplete";
+  }
+
+  /**
+   * Starts the Lifeboat application with {@code args}, without the test helpers of this package.
+   */
+  public static ConfigurableApplicationContext startApplication(String... args) {
+    SpringApplication application = new SpringApplication(LifeboatApplication.class);
+    application.addInitializers(
+        context ->
+            context.getBeanFactory().registerSingleton("skipTestHelpers", new SkipTestHelpers()));
+    return application.run(args);
   }
 
   /** Creates customer 44444 with example.com and {@link #USER} in failover, unless it exists. */

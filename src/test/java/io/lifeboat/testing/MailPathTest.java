@@ -133,7 +133,7 @@ public abstract class MailPathTest {
   }
 
   /** Waits up to 20 seconds for a condition, failing the test when it never holds. */
-  protected static void await(String what, BooleanSupplier condition) {
+  public static void await(String what, BooleanSupplier condition) {
     Instant deadline = Instant.now().plusSeconds(20);
     while (!condition.getAsBoolean()) {
       if (Instant.now().isAfter(deadline)) {
