@@ -29,7 +29,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -194,7 +196,11 @@ class WebmailLoginBrowserTest {
     browser.get(base() + "/login");
     browser.findElement(By.id("email")).sendKeys(email);
     browser.findElement(By.id("password")).sendKeys(password);
-    browser.findElement(By.cssSelector("button[type=submit]")).click();
+    WebElement submit = browser.findElement(By.cssSelector("button[type=submit]"));
+    submit.click();
+    // The response page replaces the form, so an element read next is not one of the old page.
+    new WebDriverWait(browser, Duration.ofSeconds(15))
+        .until(ExpectedConditions.stalenessOf(submit));
   }
 
   private String text(String id) {
